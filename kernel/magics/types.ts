@@ -1,0 +1,58 @@
+/**
+ * Magics follow IPython's model: one declaration of a magic's arguments parses `%name args`,
+ * prints `%name?` help and lists it in `%lsmagic`. Magics are thin: parse, call a library
+ * function, display. A user mistake throws UsageError (lib/errors.ts).
+ *
+ * Domain magics live in kernel/magics/<name>.ts, call `registerMagic(...)` from
+ * kernel/magics/registry.ts at import time, and are imported by kernel/magics/index.ts.
+ */
+import type { DisplayOptions, MimeBundle } from "../../lib/display/protocol.ts";
+
+export type ArgType = "string" | "number" | "integer" | "boolean";
+
+export interface ArgSpec {
+  /** `name` for a positional, `--name` style options are declared with option: true. */
+  name: string;
+  help: string;
+  option?: boolean;
+  /** Short alias for an option, e.g. "n" for -n. */
+  short?: string;
+  type?: ArgType;
+  choices?: readonly string[];
+  default?: unknown;
+  required?: boolean;
+  /** A positional that takes the rest of the words. */
+  variadic?: boolean;
+  /** An option that takes no value (a flag). */
+  flag?: boolean;
+}
+
+export interface MagicContext {
+  /** The cell body after the `%%name args` line, for cell magics. */
+  body?: string;
+  /** Aborted when the user interrupts the cell; long work (training) must watch it. */
+  signal: AbortSignal;
+  /** Runs TypeScript in the cell's scope (used by %time, %timeit, %%train bodies). */
+  evaluate(code: string): Promise<unknown>;
+  display(value: unknown, options?: DisplayOptions): void;
+  print(text: string): void;
+  /** The user's global scope: magics may read or define variables (e.g. `--as name`). */
+  scope: Record<string, unknown>;
+}
+
+export type MagicArgs = Record<string, unknown> & { _: string[] };
+
+export interface MagicSpec {
+  name: string;
+  /** line: `%name`, cell: `%%name`, both: either. */
+  mode: "line" | "cell" | "both";
+  /** One line for %lsmagic. */
+  summary: string;
+  /** Longer text for `%name?`, after the generated usage line. */
+  help?: string;
+  args: ArgSpec[];
+  /** The value returned is displayed like a last expression (through the display protocol). */
+  run(args: MagicArgs, ctx: MagicContext): unknown | Promise<unknown>;
+}
+
+export type { MimeBundle };
