@@ -1,0 +1,57 @@
+/**
+ * The few tensor functions the GPT is made of, kept apart from the model so that a faster
+ * formulation (fewer intermediates, a fused kernel) replaces one definition here.
+ * Shapes are written next to the tensors: B batch, T positions, C channels, H heads.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** LayerNorm over the last axis, eps 1e-5 as in PyTorch. x: (N, C) → (N, C). */
+export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+    return tf.add(tf.mul(normed, gain), bias) as tf.Tensor2D;
+  });
+}
+
+const GELU_K = Math.sqrt(2 / Math.PI);
+
+/** tanh-approximated GELU (GPT-2's): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_K);
+    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  });
+}
+
+/** x (N, in) @ w (in, out) + b (out) → (N, out). */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+}
+
+/**
+ * Scaled dot-product attention with an additive mask.
+ * q: (B, H, Tq, D), k and v: (B, H, Tk, D), mask: (Tq, Tk) with 0 where allowed and a large
+ * negative number where not. Returns (B, H, Tq, D).
+ */
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor2D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const scale = 1 / Math.sqrt(q.shape[3]);
+    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask); // (B, H, Tq, Tk)
+    return tf.matMul(tf.softmax(scores), v) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Mean cross-entropy of logits (N, V) against integer targets (N), over the positions where
+ * mask (N) is 1 (all positions when no mask). A fully masked batch gives 0, not NaN.
+ */
+export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const logProbs = tf.logSoftmax(logits); // (N, V)
+    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, logits.shape[1])), -1); // (N)
+    if (!mask) return tf.neg(tf.mean(picked)) as tf.Scalar;
+    const m = tf.cast(mask, "float32");
+    return tf.div(tf.neg(tf.sum(tf.mul(picked, m))), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+  });
+}
