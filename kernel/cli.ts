@@ -1,0 +1,99 @@
+/**
+ * The `symtune` command (the contract in docs/design.md). Each subcommand loads its module
+ * only when called, so `symtune kernel` does not pay for the benchmark or collections code.
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { isUserError, UsageError } from "../lib/errors.ts";
+
+const USAGE = `usage: symtune <command> [options]
+
+  install [--user | --prefix DIR]                 write the Jupyter kernelspec "symtune"
+  kernel --connection-file F                      run the kernel (what Jupyter starts)
+  run NB.ipynb [--out OUT.ipynb] [--timeout S]    execute a notebook headless
+  doctor [--json]                                 what symtune found on this machine
+  bench [--config A|B] [--json]                   training throughput
+  collection list [--json]                        the built-in task families`;
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+function parse(command: string, argv: string[], options: Options, positionals = 0) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true });
+  } catch (error) {
+    throw new UsageError(`symtune ${command}: ${(error as Error).message.split("\n")[0]} (see symtune --help)`);
+  }
+  if (parsed.positionals.length > positionals) {
+    throw new UsageError(`symtune ${command}: unexpected argument "${parsed.positionals[positionals]}" (see symtune --help)`);
+  }
+  return parsed;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "install": {
+      const { values } = parse(command, rest, { user: { type: "boolean" }, prefix: { type: "string" } });
+      if (values.user && values.prefix) throw new UsageError("symtune install: give --user or --prefix DIR, not both");
+      const { install } = await import("./install.ts");
+      const dir = install({ user: values.user as boolean | undefined, prefix: values.prefix as string | undefined });
+      console.log(`Installed kernelspec symtune in ${dir}`);
+      return 0;
+    }
+    case "kernel": {
+      const { values } = parse(command, rest, { "connection-file": { type: "string" } });
+      const file = values["connection-file"] as string | undefined;
+      if (!file) throw new UsageError("symtune kernel: --connection-file F is required (Jupyter passes it from the kernelspec)");
+      const [{ readConnectionFile }, { Kernel }] = await Promise.all([import("./wire/connection.ts"), import("./kernel.ts")]);
+      await Kernel.start({ connection: readConnectionFile(file) });
+      return -1; // keeps running
+    }
+    case "run": {
+      const { values, positionals } = parse(command, rest, { out: { type: "string" }, timeout: { type: "string" } }, 1);
+      if (!positionals[0]) throw new UsageError("symtune run: give the notebook to run, e.g. symtune run notebooks/quickstart.ipynb");
+      const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+      if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`symtune run: --timeout must be a number of seconds > 0, not "${values.timeout}"`);
+      const { runNotebookCommand } = await import("./runner/run.ts");
+      return runNotebookCommand({ notebook: positionals[0], out: values.out as string | undefined, timeoutS: timeout });
+    }
+    case "doctor": {
+      const { values } = parse(command, rest, { json: { type: "boolean" } });
+      const { doctor } = await import("./doctor.ts");
+      return doctor({ json: values.json === true });
+    }
+    case "bench": {
+      const bench = (await import("../bench/bench.ts" as string)) as { main(argv: string[]): Promise<number> };
+      return bench.main(rest);
+    }
+    case "collection": {
+      const collections = (await import("../lib/collections/cli.ts" as string)) as { main(argv: string[]): Promise<number> };
+      return collections.main(rest);
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    case "--version": {
+      const { symtuneVersion } = await import("./wire/kernel-info.ts");
+      console.log(symtuneVersion());
+      return 0;
+    }
+    default:
+      throw new UsageError(`symtune: unknown command "${command}"; the commands are install, kernel, run, doctor, bench, collection`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (error) {
+  if (isUserError(error)) {
+    console.error(error.message);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * The kernel's main-thread dispatcher. The socket worker (wire/worker.ts) hands it requests;
+ * it runs shell requests one at a time through the Executor (kernel/protocol.ts), wraps each
+ * in busy/idle on iopub, and turns a cell's CellIO calls into iopub messages.
+ *
+ * Start-up is ordered for speed: sockets first (the worker answers kernel_info at once), then
+ * the executor, which loads TypeScript; shell requests wait in the queue until it is ready.
+ */
+import { randomUUID } from "node:crypto";
+import { setDisplaySink, type DisplayOptions, type MimeBundle } from "../lib/display/protocol.ts";
+import { UsageError } from "../lib/errors.ts";
+import { CommManager } from "./comm.ts";
+import { History } from "./history.ts";
+import { InterruptFlag, type CellIO, type ExecOutcome, type Executor } from "./protocol.ts";
+import type { ConnectionInfo } from "./wire/connection.ts";
+import { kernelInfo } from "./wire/kernel-info.ts";
+import type { Content, Envelope, Message } from "./wire/message.ts";
+import { Wire, type RequestChannel } from "./wire/wire.ts";
+
+export type ExecutorFactory = (options: { flag: InterruptFlag; globals: Record<string, unknown> }) => Promise<Executor>;
+
+export interface KernelOptions {
+  connection: ConnectionInfo;
+  /** Tests pass a small executor; the kernel proper loads kernel/exec/executor.ts. */
+  createExecutor?: ExecutorFactory;
+  history?: History;
+}
+
+const loadExecutor: ExecutorFactory = async (options) => {
+  const { createExecutor } = await import("./exec/executor.ts");
+  return createExecutor(options);
+};
+
+type Handler = (channel: RequestChannel, request: Envelope) => Promise<void> | void;
+
+interface PendingInput {
+  resolve(value: string): void;
+  reject(error: Error): void;
+}
+
+export class Kernel {
+  readonly flag = new InterruptFlag();
+  readonly session = randomUUID();
+  readonly history: History;
+  readonly comms: CommManager;
+  private wire!: Wire;
+  private executor: Promise<Executor>;
+  private queue: Envelope[] = [];
+  private draining = false;
+  private executionCount = 0;
+  /** The request being handled: parent of comm messages and of output from stray callbacks. */
+  private parent: Message | undefined;
+  private cellAbort: AbortController | null = null;
+  private pendingInput: PendingInput | null = null;
+  private lastIO: CellIO | null = null;
+  private stopping = false;
+
+  private constructor(private readonly options: KernelOptions) {
+    this.history = options.history ?? new History();
+    this.comms = new CommManager((type, content, metadata, buffers) => this.wire.publish(type, content, this.parent, metadata, buffers));
+    this.executor = new Promise(() => {}); // replaced in start()
+  }
+
+  static async start(options: KernelOptions): Promise<Kernel> {
+    const kernel = new Kernel(options);
+    kernel.wire = await Wire.start(
+      { connection: options.connection, flag: kernel.flag, kernelInfo: kernelInfo(), session: kernel.session },
+      { request: (channel, request) => kernel.receive(channel, request), interrupt: () => kernel.interrupt() },
+    );
+    kernel.wire.publish("status", { execution_state: "starting" });
+    process.on("SIGINT", () => {
+      kernel.flag.raise();
+      kernel.interrupt();
+    });
+    process.on("uncaughtException", (error) => kernel.reportStray(error));
+    process.on("unhandledRejection", (reason) => kernel.reportStray(reason));
+    kernel.watchParent();
+    const create = options.createExecutor ?? loadExecutor;
+    kernel.executor = create({ flag: kernel.flag, globals: { comms: kernel.comms.api } });
+    kernel.executor.catch((error) => console.error(`symtune kernel: the executor failed to start: ${error?.stack ?? error}`));
+    return kernel;
+  }
+
+  private receive(channel: RequestChannel, request: Envelope): void {
+    if (channel === "stdin") return this.receiveInput(request);
+    if (channel === "control") {
+      void this.handle(channel, request);
+      return;
+    }
+    this.queue.push(request);
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    while (this.queue.length > 0 && !this.stopping) await this.handle("shell", this.queue.shift()!);
+    this.draining = false;
+  }
+
+  private async handle(channel: RequestChannel, request: Envelope): Promise<void> {
+    const type = request.msg.header.msg_type;
+    const handler = this.handlers[type];
+    if (!handler) {
+      console.error(`symtune kernel: ignoring unknown ${channel} message type "${type}"`);
+      return;
+    }
+    this.parent = request.msg;
+    this.wire.publish("status", { execution_state: "busy" }, request.msg);
+    try {
+      await handler(channel, request);
+    } catch (error) {
+      console.error(`symtune kernel: ${type} failed: ${(error as Error)?.stack ?? error}`);
+      if (type.endsWith("_request")) {
+        this.wire.reply(channel, request, type.replace(/_request$/, "_reply"), errorContent(error));
+      }
+    } finally {
+      if (!this.stopping) this.wire.publish("status", { execution_state: "idle" }, request.msg);
+    }
+  }
+
+  private readonly handlers: Record<string, Handler> = {
+    execute_request: (channel, request) => this.execute(channel, request),
+    complete_request: async (channel, request) => {
+      const { code = "", cursor_pos } = request.msg.content;
+      const r = await (await this.executor).complete(code, cursor_pos ?? code.length);
+      this.wire.reply(channel, request, "complete_reply", {
+        status: "ok",
+        matches: r.matches,
+        cursor_start: r.cursorStart,
+        cursor_end: r.cursorEnd,
+        metadata: r.metadata ?? {},
+      });
+    },
+    inspect_request: async (channel, request) => {
+      const { code = "", cursor_pos, detail_level } = request.msg.content;
+      const r = await (await this.executor).inspect(code, cursor_pos ?? code.length, detail_level === 1 ? 1 : 0);
+      this.wire.reply(channel, request, "inspect_reply", { status: "ok", found: r.found, data: r.found ? r.data : {}, metadata: {} });
+    },
+    is_complete_request: async (channel, request) => {
+      const r = await (await this.executor).isComplete(request.msg.content.code ?? "");
+      this.wire.reply(channel, request, "is_complete_reply", r.indent === undefined ? { status: r.status } : { status: r.status, indent: r.indent });
+    },
+    history_request: (channel, request) => {
+      this.wire.reply(channel, request, "history_reply", { status: "ok", history: this.historyRows(request.msg.content) });
+    },
+    comm_info_request: (channel, request) => {
+      this.wire.reply(channel, request, "comm_info_reply", { status: "ok", comms: this.comms.info(request.msg.content.target_name) });
+    },
+    comm_open: (_channel, request) => this.comms.handleOpen(request.msg.content, request.msg.buffers),
+    comm_msg: (_channel, request) => this.comms.handleMsg(request.msg.content, request.msg.buffers),
+    comm_close: (_channel, request) => this.comms.handleClose(request.msg.content),
+    shutdown_request: (channel, request) => this.shutdown(channel, request),
+  };
+
+  private async execute(channel: RequestChannel, request: Envelope): Promise<void> {
+    const content = request.msg.content;
+    const code = String(content.code ?? "");
+    const silent = content.silent === true;
+    const storeHistory = !silent && content.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!silent) this.wire.publish("execute_input", { code, execution_count: count }, request.msg);
+
+    const payload: Content[] = [];
+    const abort = new AbortController();
+    const io = this.cellIO(request, content.allow_stdin !== false, payload, abort.signal);
+    let outcome: ExecOutcome;
+    try {
+      const executor = await this.executor;
+      this.flag.clear();
+      this.cellAbort = abort;
+      this.lastIO = io;
+      setDisplaySink({ display: io.display, update: io.update, clear: io.clearOutput, stdout: io.stdout });
+      outcome = await executor.execute(code, io, { silent, storeHistory, executionCount: count });
+    } catch (error) {
+      outcome = { status: "error", ...errorContent(error) } as ExecOutcome;
+    } finally {
+      this.cellAbort = null;
+    }
+
+    if (outcome.status === "ok") {
+      if (outcome.result && !silent) {
+        this.wire.publish("execute_result", { execution_count: count, data: outcome.result, metadata: {} }, request.msg);
+      }
+      this.wire.reply(channel, request, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
+    } else {
+      const { ename, evalue, traceback } = outcome;
+      this.wire.publish("error", { ename, evalue, traceback }, request.msg);
+      this.wire.reply(channel, request, "execute_reply", { status: "error", execution_count: count, ename, evalue, traceback, payload });
+      if (content.stop_on_error !== false) this.abortQueuedCells();
+    }
+    if (storeHistory) {
+      const text = outcome.status === "ok" ? outcome.result?.["text/plain"] : undefined;
+      this.history.append(count, code, typeof text === "string" ? text : null);
+    }
+  }
+
+  /** After an error, cells the client queued behind it are not run (as ipykernel's stop_on_error). */
+  private abortQueuedCells(): void {
+    const aborted = this.queue.filter((r) => r.msg.header.msg_type === "execute_request");
+    this.queue = this.queue.filter((r) => r.msg.header.msg_type !== "execute_request");
+    for (const request of aborted) {
+      this.wire.publish("status", { execution_state: "busy" }, request.msg);
+      this.wire.reply("shell", request, "execute_reply", { status: "aborted", execution_count: null });
+      this.wire.publish("status", { execution_state: "idle" }, request.msg);
+    }
+  }
+
+  private cellIO(request: Envelope, allowStdin: boolean, payload: Content[], signal: AbortSignal): CellIO {
+    const parent = request.msg;
+    const publish = (type: string, content: Content) => this.wire.publish(type, content, parent);
+    const transient = (displayId?: string) => (displayId ? { display_id: displayId } : {});
+    return {
+      stdout: (text: string) => text && publish("stream", { name: "stdout", text }),
+      stderr: (text: string) => text && publish("stream", { name: "stderr", text }),
+      display: (bundle: MimeBundle, options?: DisplayOptions) =>
+        publish("display_data", { data: bundle, metadata: options?.metadata ?? {}, transient: transient(options?.displayId) }),
+      update: (displayId: string, bundle: MimeBundle, metadata?: Record<string, unknown>) =>
+        publish("update_display_data", { data: bundle, metadata: metadata ?? {}, transient: transient(displayId) }),
+      clearOutput: (wait: boolean) => publish("clear_output", { wait }),
+      input: (prompt: string, password: boolean) => this.requestInput(request, allowStdin, prompt, password, signal),
+      page: (bundle: MimeBundle) => payload.push({ source: "page", data: bundle, start: 0 }),
+      signal,
+    };
+  }
+
+  private requestInput(request: Envelope, allowStdin: boolean, prompt: string, password: boolean, signal: AbortSignal): Promise<string> {
+    if (!allowStdin) {
+      return Promise.reject(new UsageError("input is not available here: this front-end sent allow_stdin: false (run the cell in a notebook or console that accepts input)"));
+    }
+    if (this.pendingInput) return Promise.reject(new UsageError("another input request is still waiting for its answer; await it first"));
+    return new Promise<string>((resolve, reject) => {
+      const onAbort = () => {
+        this.pendingInput = null;
+        reject(Object.assign(new Error("input was interrupted"), { name: "Interrupted" }));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.pendingInput = {
+        resolve: (value) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(value);
+        },
+        reject,
+      };
+      this.wire.send("stdin", request.ids, "input_request", { prompt, password }, request.msg);
+    });
+  }
+
+  private receiveInput(request: Envelope): void {
+    if (request.msg.header.msg_type !== "input_reply") {
+      console.error(`symtune kernel: ignoring stdin message "${request.msg.header.msg_type}"`);
+      return;
+    }
+    const pending = this.pendingInput;
+    this.pendingInput = null;
+    pending?.resolve(String(request.msg.content.value ?? ""));
+  }
+
+  /** From interrupt_request (the worker already raised the flag) or SIGINT. */
+  private interrupt(): void {
+    this.cellAbort?.abort();
+    void this.executor.then((executor) => executor.interrupt(), () => {});
+  }
+
+  private historyRows(content: Content) {
+    const output = content.output === true;
+    switch (content.hist_access_type) {
+      case "tail":
+        return this.history.tail(Number(content.n ?? 10), output);
+      case "range":
+        return this.history.range(Number(content.session ?? 0), Number(content.start ?? 0), Number(content.stop ?? 0), output);
+      case "search":
+        return this.history.search(String(content.pattern ?? "*"), content.n === undefined ? undefined : Number(content.n), content.unique === true, output);
+      default:
+        throw new UsageError(`history_request: hist_access_type must be tail, range or search, not "${content.hist_access_type}"`);
+    }
+  }
+
+  private async shutdown(channel: RequestChannel, request: Envelope): Promise<void> {
+    const reply = { status: "ok", restart: request.msg.content.restart === true };
+    this.stopping = true;
+    this.wire.reply(channel, request, "shutdown_reply", reply);
+    this.wire.publish("shutdown_reply", reply, request.msg);
+    this.wire.publish("status", { execution_state: "idle" }, request.msg);
+    await this.stop(0);
+  }
+
+  /** Sockets must close before the process exits (see wire/worker.ts). */
+  async stop(code: number): Promise<never> {
+    this.stopping = true;
+    await this.wire.close();
+    process.exit(code);
+  }
+
+  /** Output from a callback that outlived its cell goes to the last cell, as in IPython. */
+  private reportStray(error: unknown): void {
+    const text = `Uncaught ${(error as Error)?.stack ?? String(error)}\n`;
+    if (this.lastIO) this.lastIO.stderr(text);
+    else console.error(`symtune kernel: ${text}`);
+  }
+
+  /** Jupyter sets JPY_PARENT_PID; a kernel whose client died should not linger. */
+  private watchParent(): void {
+    const parent = Number(process.env.JPY_PARENT_PID);
+    if (!parent || parent === 1) return;
+    const timer = setInterval(() => {
+      try {
+        process.kill(parent, 0);
+      } catch {
+        clearInterval(timer);
+        void this.stop(0);
+      }
+    }, 2000);
+    timer.unref();
+  }
+}
+
+function errorContent(error: unknown): { status: "error"; ename: string; evalue: string; traceback: string[] } {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { status: "error", ename: e.name, evalue: e.message, traceback: (e.stack ?? `${e.name}: ${e.message}`).split("\n") };
+}

@@ -1,0 +1,125 @@
+/**
+ * The main thread's end of the socket worker (worker.ts): starts it, forwards what the
+ * dispatcher sends, and turns what arrives into calls on the dispatcher's handlers.
+ */
+import { Worker } from "node:worker_threads";
+import type { InterruptFlag } from "../protocol.ts";
+import type { ConnectionInfo } from "./connection.ts";
+import { makeHeader, type Content, type Envelope, type Message } from "./message.ts";
+
+export type RequestChannel = "shell" | "control" | "stdin";
+export type SendChannel = RequestChannel | "iopub";
+
+export type ToWorker =
+  | { kind: "send"; channel: SendChannel; ids: Uint8Array[]; msg: Message }
+  | { kind: "close" };
+
+export type FromWorker =
+  | { kind: "ready" }
+  | { kind: "failed"; message: string }
+  | { kind: "request"; channel: RequestChannel; ids: Uint8Array[]; msg: Message }
+  | { kind: "interrupt" }
+  | { kind: "closed" };
+
+export interface WireHandlers {
+  request(channel: RequestChannel, request: Envelope): void;
+  interrupt(): void;
+}
+
+export interface WireOptions {
+  connection: ConnectionInfo;
+  flag: InterruptFlag;
+  kernelInfo: Content;
+  session: string;
+}
+
+/**
+ * The worker is TypeScript too: when this process loads .ts through tsx, the worker's
+ * first act is to register tsx itself (module hooks do not carry over into workers).
+ */
+function workerSource(): string {
+  const workerUrl = new URL("./worker.ts", import.meta.url).href;
+  const tsxApi = import.meta.resolve("tsx/esm/api");
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`;
+}
+
+export class Wire {
+  private closed: Promise<void> | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly session: string,
+  ) {}
+
+  static start(options: WireOptions, handlers: WireHandlers): Promise<Wire> {
+    const worker = new Worker(workerSource(), {
+      eval: true,
+      workerData: {
+        connection: options.connection,
+        flagBuffer: options.flag.buffer,
+        kernelInfo: options.kernelInfo,
+        session: options.session,
+      },
+    });
+    const wire = new Wire(worker, options.session);
+    return new Promise((resolve, reject) => {
+      worker.on("error", reject);
+      worker.on("message", (message: FromWorker) => {
+        switch (message.kind) {
+          case "ready":
+            worker.off("error", reject);
+            worker.on("error", (error) => console.error(`symtune kernel: socket worker failed: ${error.stack}`));
+            resolve(wire);
+            break;
+          case "failed":
+            reject(new Error(`cannot bind the kernel's sockets: ${message.message}`));
+            break;
+          case "request":
+            handlers.request(message.channel, { ids: message.ids, msg: message.msg });
+            break;
+          case "interrupt":
+            handlers.interrupt();
+            break;
+        }
+      });
+    });
+  }
+
+  send(channel: SendChannel, ids: Uint8Array[], msgType: string, content: Content, parent?: Message, metadata: Record<string, unknown> = {}, buffers: Uint8Array[] = []): void {
+    const msg: Message = {
+      header: makeHeader(msgType, this.session),
+      parent_header: parent?.header ?? {},
+      metadata,
+      content,
+      buffers,
+    };
+    try {
+      this.worker.postMessage({ kind: "send", channel, ids, msg } satisfies ToWorker);
+    } catch {
+      // A bundle holding functions or class instances cannot be cloned; JSON is what goes on the wire anyway.
+      msg.content = JSON.parse(JSON.stringify(content));
+      msg.metadata = JSON.parse(JSON.stringify(metadata));
+      this.worker.postMessage({ kind: "send", channel, ids, msg } satisfies ToWorker);
+    }
+  }
+
+  /** Replies go back on the request's socket to the identities it came from. */
+  reply(channel: RequestChannel, request: Envelope, msgType: string, content: Content, metadata?: Record<string, unknown>): void {
+    this.send(channel, request.ids, msgType, content, request.msg, metadata);
+  }
+
+  publish(msgType: string, content: Content, parent?: Message, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
+    this.send("iopub", [], msgType, content, parent, metadata, buffers);
+  }
+
+  /** Flushes queued messages and closes the sockets; only then may the process exit. */
+  close(): Promise<void> {
+    this.closed ??= new Promise((resolve) => {
+      this.worker.on("message", (message: FromWorker) => {
+        if (message.kind === "closed") void this.worker.terminate().then(() => resolve());
+      });
+      this.worker.postMessage({ kind: "close" } satisfies ToWorker);
+    });
+    return this.closed;
+  }
+}
