@@ -1,0 +1,134 @@
+/** Shared pieces of the built-in families: row assembly, templates, results, set F1. */
+import { UsageError } from "../../errors.ts";
+import { deriveSeed, Rng } from "../rng.ts";
+import type { CheckResult, Row, RowMeta } from "../types.ts";
+
+/** What a family's per-row maker returns; generateRows adds split, seed and source. */
+export interface RowDraft {
+  task?: string;
+  instruction: string;
+  input: string;
+  output: string;
+  meta?: RowMeta;
+}
+
+export interface FamilyHeader {
+  name: string;
+  domain: string;
+  form: string;
+}
+
+/**
+ * Row i depends only on (seed, i), so generate(n) is a prefix of generate(n + 1) and any row
+ * can be regenerated from its meta.seed.
+ */
+export function generateRows(
+  family: FamilyHeader,
+  n: number,
+  seed: number,
+  make: (rng: Rng, index: number) => RowDraft,
+): Row[] {
+  checkCount(family.name, n, seed);
+  const rows: Row[] = [];
+  for (let i = 0; i < n; i++) {
+    const rowSeed = deriveSeed(seed, i);
+    const draft = make(new Rng(rowSeed), i);
+    rows.push({
+      task: draft.task ?? family.name,
+      domain: family.domain,
+      form: family.form,
+      instruction: draft.instruction,
+      input: draft.input,
+      output: draft.output,
+      split: "train",
+      meta: { seed: rowSeed, source: family.name, ...draft.meta },
+    });
+  }
+  return rows;
+}
+
+export function checkCount(name: string, n: number, seed: number): void {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new UsageError(`${name}: row count must be a non-negative integer, got ${n}`);
+  }
+  if (!Number.isInteger(seed)) {
+    throw new UsageError(`${name}: seed must be an integer, got ${seed}`);
+  }
+}
+
+/** Fills `{name}` placeholders; a missing value is our bug, so it throws plainly. */
+export function fill(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = vars[key];
+    if (value === undefined) throw new Error(`template placeholder {${key}} has no value`);
+    return value;
+  });
+}
+
+export function pass(detail = "matches the reference"): CheckResult {
+  return { correct: true, score: 1, detail };
+}
+
+export function fail(detail: string, score = 0): CheckResult {
+  return { correct: false, score, detail };
+}
+
+/** Collapses runs of whitespace; the comparisons "modulo whitespace" go through this. */
+export function squash(text: string): string {
+  return text.trim().replace(/\s+/g, " ");
+}
+
+/**
+ * Undoes Symbol-evol on a prediction: renamed symbols (meta.evol, original → renamed) go back
+ * to the originals so executing checkers see the vocabulary their executors know.
+ */
+export function restoreSymbols(row: Row, prediction: string): string {
+  const evol = row.meta.evol;
+  if (!evol) return prediction;
+  let text = prediction;
+  for (const [original, renamed] of Object.entries(evol)) {
+    const escaped = renamed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    text = text.replace(new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`, "g"), original);
+  }
+  return text;
+}
+
+/** Precision, recall and F1 of predicted items against reference items (as multisets). */
+export function setF1(predicted: readonly string[], reference: readonly string[]): number {
+  if (predicted.length === 0 && reference.length === 0) return 1;
+  const counts = new Map<string, number>();
+  for (const r of reference) counts.set(r, (counts.get(r) ?? 0) + 1);
+  let hit = 0;
+  for (const p of predicted) {
+    const c = counts.get(p) ?? 0;
+    if (c > 0) {
+      hit++;
+      counts.set(p, c - 1);
+    }
+  }
+  if (hit === 0) return 0;
+  const precision = hit / predicted.length;
+  const recall = hit / reference.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+/** A graded result: correct only at F1 = 1. */
+export function graded(f1: number, what: string): CheckResult {
+  const score = Math.round(f1 * 10000) / 10000;
+  return f1 === 1 ? pass(`all ${what} match`) : fail(`${what} F1 ${score.toFixed(3)}`, score);
+}
+
+/** Runs a checker body, turning any crash into a failed result with the reason. */
+export function guarded(body: () => CheckResult): CheckResult {
+  try {
+    return body();
+  } catch (error) {
+    return fail(`prediction could not be checked: ${(error as Error).message}`);
+  }
+}
+
+/** "a, b and c" */
+export function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
