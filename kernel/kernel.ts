@@ -174,7 +174,7 @@ export class Kernel {
       setDisplaySink({ display: io.display, update: io.update, clear: io.clearOutput, stdout: io.stdout });
       outcome = await executor.execute(code, io, { silent, storeHistory, executionCount: count });
     } catch (error) {
-      outcome = { status: "error", ...errorContent(error) } as ExecOutcome;
+      outcome = errorContent(error);
     } finally {
       this.cellAbort = null;
     }

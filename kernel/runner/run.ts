@@ -1,0 +1,118 @@
+/**
+ * `symtune run NB.ipynb`: executes every code cell through a fresh symtune kernel and writes
+ * the notebook with its outputs, as `jupyter nbconvert --to notebook --execute` does (same
+ * default output name, NB.nbconvert.ipynb, unless --out is given). The kernel runs in the
+ * notebook's directory, so relative paths in cells mean what they mean in Jupyter.
+ * Stops at the first cell error, writes what ran, prints the error and exits 1.
+ */
+import { writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { DISPLAY_NAME, KERNEL_NAME } from "../install.ts";
+import { KernelProcess, type LaunchOptions } from "./launch.ts";
+import { OutputBook, readNotebook, sourceText, type Output } from "./notebook.ts";
+
+export interface RunOptions {
+  notebook: string;
+  out?: string;
+  /** Seconds one cell may run before it is interrupted and the run fails. */
+  timeoutS?: number;
+  launch?: LaunchOptions;
+}
+
+export interface CellFailure {
+  index: number;
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface RunResult {
+  out: string;
+  executed: number;
+  failure?: CellFailure;
+}
+
+export function defaultOutPath(notebook: string): string {
+  return join(dirname(notebook), basename(notebook).replace(/\.ipynb$/, "") + ".nbconvert.ipynb");
+}
+
+export async function runNotebook(options: RunOptions): Promise<RunResult> {
+  const path = resolve(options.notebook);
+  const out = resolve(options.out ?? defaultOutPath(path));
+  const nb = readNotebook(path);
+  const kernel = await KernelProcess.start({ cwd: dirname(path), ...options.launch });
+  const book = new OutputBook();
+  let executed = 0;
+  let failure: CellFailure | undefined;
+  try {
+    const info = await kernel.client.request("shell", "kernel_info_request");
+    nb.metadata.kernelspec = { name: KERNEL_NAME, display_name: DISPLAY_NAME, language: "typescript" };
+    nb.metadata.language_info = info.content.language_info;
+    for (const [index, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      if (failure) {
+        // Cells after a failure did not run in this execution: no stale outputs.
+        cell.outputs = [];
+        cell.execution_count = null;
+        continue;
+      }
+      const code = sourceText(cell);
+      cell.outputs = [];
+      cell.execution_count = null;
+      if (!code.trim()) continue;
+      const outputs = book.cell();
+      cell.outputs = outputs.outputs;
+      const reply = await executeWithin(kernel, code, options.timeoutS, (msg) => outputs.add(msg));
+      executed++;
+      if (reply.timedOut) {
+        const evalue = `cell ${index + 1} did not finish within ${options.timeoutS} s and was interrupted (raise --timeout)`;
+        cell.outputs.push({ output_type: "error", ename: "CellTimeoutError", evalue, traceback: [`CellTimeoutError: ${evalue}`] } satisfies Output);
+        failure = { index, ename: "CellTimeoutError", evalue, traceback: [] };
+        continue;
+      }
+      cell.execution_count = reply.content.execution_count ?? null;
+      if (reply.content.status === "error") {
+        const { ename, evalue, traceback } = reply.content;
+        failure = { index, ename, evalue, traceback: traceback ?? [] };
+      }
+    }
+  } finally {
+    writeFileSync(out, JSON.stringify(nb, null, 1) + "\n");
+    await kernel.shutdown();
+  }
+  return { out, executed, failure };
+}
+
+/** Runs a cell; past the timeout, interrupts it and reports timedOut. */
+async function executeWithin(kernel: KernelProcess, code: string, timeoutS: number | undefined, onOutput: (msg: import("../wire/message.ts").Message) => void) {
+  const died = kernel.waitExit().then((code) => {
+    throw new Error(`the kernel died while running a cell (exit code ${code}); its log:\n${kernel.stderr.slice(-4000)}`);
+  });
+  died.catch(() => {}); // a normal shutdown later is not an error
+  const run = kernel.client.execute(code, { onOutput, allowStdin: false }).then((r) => ({ content: r.reply.content, timedOut: false }));
+  if (!timeoutS) return Promise.race([run, died]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutS * 1000)));
+  const first = await Promise.race([run, died, timeout]);
+  clearTimeout(timer);
+  if (first !== "timeout") return first;
+  await kernel.client.interrupt();
+  await Promise.race([run, died, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  return { content: {} as Record<string, any>, timedOut: true };
+}
+
+/** The CLI's face of runNotebook: prints where the notebook went, or the failing cell's error. */
+export async function runNotebookCommand(options: RunOptions): Promise<number> {
+  const started = Date.now();
+  const result = await runNotebook(options);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.failure) {
+    const f = result.failure;
+    console.error(`symtune run: cell ${f.index + 1} of ${options.notebook} failed: ${f.ename}: ${f.evalue}`);
+    if (f.traceback.length > 0) console.error(f.traceback.join("\n"));
+    console.error(`symtune run: wrote the outputs so far to ${result.out}`);
+    return 1;
+  }
+  console.log(`symtune run: executed ${result.executed} cells of ${options.notebook} in ${seconds} s; wrote ${result.out}`);
+  return 0;
+}
