@@ -1,0 +1,85 @@
+/**
+ * A training curve that updates in place while a run trains: one output created with a
+ * display id and replaced (update_display_data) at most every `minIntervalMs`, like HF's
+ * notebook progress. Intermediate updates skip the Chromium render; `finish()` sends the
+ * final figure with its static image. Outside a kernel it only collects points.
+ */
+import { randomUUID } from "node:crypto";
+import { getDisplaySink, type MimeBundle } from "../display/protocol.ts";
+import { trainingCurves, type CurveSeries } from "./builders.ts";
+import type { Figure } from "./figure.ts";
+import { plotlyScriptOnce } from "./html.ts";
+
+export interface LiveCurveOptions {
+  title?: string;
+  yLabel?: string;
+  logY?: boolean;
+  /** Minimum time between two in-place updates; default 500 ms (≤ 2 updates/s). */
+  minIntervalMs?: number;
+}
+
+export class LiveCurve {
+  readonly displayId = `symtune-curve-${randomUUID()}`;
+  private readonly series = new Map<string, { steps: number[]; values: number[]; mode: CurveSeries["mode"] }>();
+  private lastUpdate = 0;
+  private shown = false;
+  private pending: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly sink = getDisplaySink();
+
+  constructor(private readonly options: LiveCurveOptions = {}) {}
+
+  /** Adds a point; redraws if the last redraw is older than the interval (else schedules one). */
+  add(name: string, step: number, value: number, mode: CurveSeries["mode"] = "lines"): void {
+    let s = this.series.get(name);
+    if (!s) this.series.set(name, (s = { steps: [], values: [], mode }));
+    s.steps.push(step);
+    s.values.push(value);
+    if (!this.sink) return;
+    const wait = (this.options.minIntervalMs ?? 500) - (Date.now() - this.lastUpdate);
+    if (wait <= 0) this.redraw(false);
+    else if (!this.pending) {
+      this.pending = setTimeout(() => {
+        this.pending = null;
+        this.redraw(false);
+      }, wait);
+      this.pending.unref();
+    }
+  }
+
+  figure(): Figure {
+    const series: CurveSeries[] = [...this.series].map(([name, s]) => ({ name, ...s }));
+    return trainingCurves(series.length ? series : [{ name: "loss", steps: [], values: [] }], this.options);
+  }
+
+  /** Sends the final figure (with its static image) and returns it. */
+  async finish(): Promise<Figure> {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = null;
+    if (this.sink) {
+      this.redraw(true);
+      await this.chain;
+    }
+    return this.figure();
+  }
+
+  private redraw(final: boolean): void {
+    const sink = this.sink;
+    if (!sink) return;
+    this.lastUpdate = Date.now();
+    const figure = this.figure();
+    this.chain = this.chain.then(async () => {
+      const bundle: MimeBundle = await figure.mimeBundle({ plotlyJs: "none", staticImage: final });
+      if (!this.shown) {
+        // The bundle goes in its own output: in-place updates replace the figure's output.
+        const loader = plotlyScriptOnce();
+        if (loader) sink.display({ "text/html": loader, "text/plain": "" });
+        sink.display(bundle, { displayId: this.displayId });
+        this.shown = true;
+      } else {
+        sink.update(this.displayId, bundle);
+      }
+    });
+    this.chain = this.chain.catch(() => undefined);
+  }
+}

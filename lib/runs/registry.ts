@@ -1,0 +1,159 @@
+/**
+ * The run registry: every training or evaluation run is a folder under the runs directory
+ * (SYMTUNE_RUNS_DIR, default ./runs) holding
+ *   config.json    what was asked for: stage, config, seed, backend, parent run, created
+ *   metrics.jsonl  one JSON object a line: {kind: "step", step, loss, ...} or {kind: "eval", step, ...}
+ *   summary.json   written when the run ends: status, wall time, final metrics
+ *   checkpoints/   the trainer's checkpoints
+ * Notebooks record the ids of the runs they plotted.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { DataError, UsageError } from "../errors.ts";
+
+export interface RunConfig {
+  /** A short label, e.g. "injection" or "symbol-tune seed 1". */
+  name: string;
+  stage: string;
+  seed: number;
+  backend: string;
+  /** The stage's full configuration (model, data, optimiser), as plain data. */
+  config: Record<string, unknown>;
+  /** The run this one started from (infusion starts from an injection run). */
+  parent?: string;
+}
+
+export interface RunRecord extends RunConfig {
+  id: string;
+  created: string;
+}
+
+export interface StepMetrics {
+  step: number;
+  loss: number;
+  [metric: string]: number | string;
+}
+
+export type MetricLine = ({ kind: "step" } & StepMetrics) | { kind: "eval"; step: number; [metric: string]: unknown };
+
+export interface RunSummary {
+  status: "completed" | "interrupted" | "failed";
+  wallSeconds: number;
+  steps: number;
+  finalLoss?: number;
+  /** Headline eval numbers, e.g. {symbolic: 71.9, general: 44.3}. */
+  metrics?: Record<string, number>;
+  message?: string;
+}
+
+export function runsDir(): string {
+  return resolve(process.env.SYMTUNE_RUNS_DIR ?? "runs");
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n");
+  renameSync(tmp, path);
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 32) || "run";
+}
+
+export class Run {
+  constructor(
+    readonly dir: string,
+    readonly record: RunRecord,
+  ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get checkpointDir(): string {
+    return join(this.dir, "checkpoints");
+  }
+
+  logStep(metrics: StepMetrics): void {
+    appendFileSync(join(this.dir, "metrics.jsonl"), JSON.stringify({ kind: "step", ...metrics }) + "\n");
+  }
+
+  logEval(step: number, metrics: Record<string, unknown>): void {
+    appendFileSync(join(this.dir, "metrics.jsonl"), JSON.stringify({ kind: "eval", step, ...metrics }) + "\n");
+  }
+
+  finish(summary: RunSummary): void {
+    writeJsonAtomic(join(this.dir, "summary.json"), summary);
+  }
+
+  metrics(): MetricLine[] {
+    return readMetrics(this.dir);
+  }
+
+  summary(): RunSummary | null {
+    const path = join(this.dir, "summary.json");
+    return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RunSummary) : null;
+  }
+
+  /** Loss per step, for training-curve figures. */
+  lossCurve(): { steps: number[]; values: number[] } {
+    const lines = this.metrics().filter((m): m is { kind: "step" } & StepMetrics => m.kind === "step");
+    return { steps: lines.map((m) => m.step), values: lines.map((m) => m.loss) };
+  }
+}
+
+function readMetrics(dir: string): MetricLine[] {
+  const path = join(dir, "metrics.jsonl");
+  if (!existsSync(path)) return [];
+  const out: MetricLine[] = [];
+  const lines = readFileSync(path, "utf8").split("\n");
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as MetricLine);
+    } catch {
+      // A run killed mid-write leaves a torn last line; any other bad line is corruption.
+      const isLast = lines.slice(i + 1).every((l) => !l.trim());
+      if (!isLast) throw new DataError("not valid JSON", { file: path, line: i + 1 });
+    }
+  });
+  return out;
+}
+
+/** Creates a run folder with its config.json; the id is time-stamped and unique. */
+export function createRun(config: RunConfig, root = runsDir()): Run {
+  if (!Number.isInteger(config.seed)) throw new UsageError(`run "${config.name}": seed must be an integer, got ${config.seed}`);
+  const now = new Date();
+  const id = `${stamp(now)}-${slug(config.name)}-${randomBytes(2).toString("hex")}`;
+  const dir = join(root, id);
+  mkdirSync(join(dir, "checkpoints"), { recursive: true });
+  const record: RunRecord = { id, created: now.toISOString(), ...config };
+  writeJsonAtomic(join(dir, "config.json"), record);
+  writeFileSync(join(dir, "metrics.jsonl"), "");
+  return new Run(dir, record);
+}
+
+/** Opens a run by id (or by a unique id prefix). */
+export function openRun(id: string, root = runsDir()): Run {
+  const ids = existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, "config.json"))) : [];
+  const matches = ids.includes(id) ? [id] : ids.filter((d) => d.startsWith(id));
+  if (matches.length === 0) throw new UsageError(`no run "${id}" in ${root}; \`%runs list\` shows the runs there`);
+  if (matches.length > 1) throw new UsageError(`run id "${id}" is ambiguous in ${root}: ${matches.slice(0, 5).join(", ")}`);
+  const dir = join(root, matches[0]!);
+  const record = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as RunRecord;
+  return new Run(dir, record);
+}
+
+/** All runs, oldest first. */
+export function listRuns(root = runsDir()): Run[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((d) => existsSync(join(root, d, "config.json")))
+    .sort()
+    .map((d) => openRun(d, root));
+}

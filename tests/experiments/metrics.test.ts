@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { exactMatch, percent, setF1, tokenF1 } from "../../lib/eval/metrics.ts";
+import { formatSummary, summarize } from "../../lib/eval/stats.ts";
+
+describe("exact match", () => {
+  it("ignores surrounding and repeated whitespace but not case or content", () => {
+    expect(exactMatch("  I_WALK   I_JUMP\n", "I_WALK I_JUMP")).toBe(true);
+    expect(exactMatch("i_walk I_JUMP", "I_WALK I_JUMP")).toBe(false);
+    expect(exactMatch("I_JUMP I_WALK", "I_WALK I_JUMP")).toBe(false);
+  });
+});
+
+describe("token F1", () => {
+  it("is 1 for the same tokens, 0 for disjoint ones", () => {
+    expect(tokenF1("the cat sat", "the cat sat")).toBe(1);
+    expect(tokenF1("dog", "the cat")).toBe(0);
+  });
+  it("scores a partial overlap by precision and recall", () => {
+    // pred: a b c d (4), ref: a b e (3), common 2 → P = 1/2, R = 2/3, F1 = 4/7
+    expect(tokenF1("a b c d", "a b e")).toBeCloseTo(4 / 7, 10);
+  });
+  it("counts repeated tokens only as often as the reference has them", () => {
+    // pred: a a a, ref: a b → common 1, P = 1/3, R = 1/2, F1 = 0.4
+    expect(tokenF1("a a a", "a b")).toBeCloseTo(0.4, 10);
+  });
+  it("splits brackets and commas so spacing does not matter", () => {
+    expect(tokenF1("(JOIN r,e)", "( join r , e )")).toBe(1);
+  });
+  it("handles empty answers", () => {
+    expect(tokenF1("", "")).toBe(1);
+    expect(tokenF1("", "x")).toBe(0);
+  });
+});
+
+describe("set F1 and percent", () => {
+  it("scores triples as a set", () => {
+    // 2 of 3 predicted are right, 2 of 4 reference found → P 2/3, R 1/2, F1 = 4/7
+    expect(setF1(["a|r|b", "c|r|d", "x|r|y"], ["a|r|b", "c|r|d", "e|r|f", "g|r|h"])).toBeCloseTo(4 / 7, 10);
+  });
+  it("averages to a percentage", () => {
+    expect(percent([1, 0, 1, 0])).toBe(50);
+    expect(percent([])).toBeNaN();
+  });
+});
+
+describe("summaries over seeds", () => {
+  it("gives the mean and a t-interval", () => {
+    const s = summarize([60, 62, 64]);
+    expect(s.mean).toBe(62);
+    expect(s.std).toBe(2);
+    // t(0.975, 2 df) = 4.303; 4.303 * 2 / sqrt(3)
+    expect(s.ci95).toBeCloseTo((4.303 * 2) / Math.sqrt(3), 6);
+    expect(formatSummary(s)).toBe("62.0 ± 5.0 (n=3)");
+  });
+  it("reports a single seed as n=1, not as certainty", () => {
+    expect(formatSummary(summarize([55]))).toBe("55.0 (n=1)");
+  });
+});
