@@ -21,7 +21,10 @@ function parse(command: string, argv: string[], options: Options, positionals = 
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true });
   } catch (error) {
-    throw new UsageError(`symtune ${command}: ${(error as Error).message.split("\n")[0]} (see symtune --help)`);
+    const known = Object.keys(options).map((o) => `--${o}`).join(", ");
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    const what = unknown ? `unknown option ${unknown}` : (error as Error).message.split(".")[0];
+    throw new UsageError(`symtune ${command}: ${what}; the options are ${known || "none"} (see symtune --help)`);
   }
   if (parsed.positionals.length > positionals) {
     throw new UsageError(`symtune ${command}: unexpected argument "${parsed.positionals[positionals]}" (see symtune --help)`);
