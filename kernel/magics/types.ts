@@ -25,6 +25,11 @@ export interface ArgSpec {
   variadic?: boolean;
   /** An option that takes no value (a flag). */
   flag?: boolean;
+  /**
+   * The last positional takes the rest of the line verbatim, unsplit and unquoted (code for
+   * %time/%timeit). Options are only recognised before it.
+   */
+  raw?: boolean;
 }
 
 export interface MagicContext {

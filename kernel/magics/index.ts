@@ -1,0 +1,4 @@
+import "./builtins/lsmagic.ts";
+import "./builtins/timing.ts";
+import "./builtins/env.ts";
+import "./builtins/load_ext.ts";

@@ -1,0 +1,4 @@
+// The display library: the protocol, display()/handles, and the progress bar.
+export * from "./protocol.ts";
+export * from "./display.ts";
+export * from "./progress.ts";
