@@ -1,0 +1,115 @@
+/**
+ * BatchMatMul for wasm that always lands on XNNPACK's fast path.
+ *
+ * tfjs's wasm kernel uses XNNPACK only for a single, untransposed product; every transposed or
+ * batched one (all of backprop, all of attention) falls into a scalar loop that took 91–96% of
+ * a training step. Here transposed operands are transposed physically first (O(n²) against
+ * the product's O(n³)); a batch against one shared matrix is folded into the rows of a single
+ * product; other batches (broadcast included) run one fast product per batch entry on
+ * zero-copy views of the heap.
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  type WasmBackend,
+  offsetOf,
+  originalWasmKernel,
+  registerView,
+  releaseView,
+  replaceWasmKernel,
+  transposeLastTwo,
+  wasmId,
+} from "./wasm-access.ts";
+
+type RawMatMul = (
+  aId: number, aShape: Uint8Array, aRank: number,
+  bId: number, bShape: Uint8Array, bRank: number,
+  transposeA: number, transposeB: number, outId: number,
+) => void;
+
+let rawMatMul: RawMatMul | null = null;
+
+function setup(backend: tf.KernelBackend): void {
+  const wasm = (backend as WasmBackend).wasm;
+  rawMatMul = wasm.cwrap("BatchMatMul", null, [
+    "number", "array", "number", "number", "array", "number", "number", "number", "number",
+  ]) as unknown as RawMatMul;
+}
+
+const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
+
+/** out (rows, n) = a (rows, k) @ b (k, n), all given by C-side ids: the XNNPACK path. */
+function fastProduct(aId: number, bId: number, outId: number, rows: number, k: number, n: number): void {
+  rawMatMul!(aId, shapeBytes([1, rows, k]), 3, bId, shapeBytes([1, k, n]), 3, 0, 0, outId);
+}
+
+/** Index into a (right-aligned, size-1-broadcast) batch shape for flat index `o` of `outBatch`. */
+function broadcastIndex(o: number, outBatch: number[], batch: number[]): number {
+  let index = 0;
+  let stride = 1;
+  for (let i = outBatch.length - 1, j = batch.length - 1; i >= 0; i--, j--) {
+    const coord = o % outBatch[i];
+    o = Math.floor(o / outBatch[i]);
+    if (j >= 0) {
+      if (batch[j] !== 1) index += coord * stride;
+      stride *= batch[j];
+    }
+  }
+  return index;
+}
+
+function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA: boolean; transposeB: boolean };
+  const backend = args.backend as WasmBackend;
+  if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) {
+    return originalWasmKernel("BatchMatMul")(args) as tf.TensorInfo;
+  }
+  const aT = transposeA ? transposeLastTwo(backend, a) : a; // (..., M, K)
+  const bT = transposeB ? transposeLastTwo(backend, b) : b; // (..., K, N)
+  try {
+    const [M, K] = aT.shape.slice(-2);
+    const [K2, N] = bT.shape.slice(-2);
+    if (K !== K2) {
+      throw new Error(
+        `Error in matMul: inner shapes (${K}) and (${K2}) of Tensors with shapes ${a.shape} and ${b.shape} ` +
+          `and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+      );
+    }
+    const batchA = aT.shape.slice(0, -2);
+    const batchB = bT.shape.slice(0, -2);
+    const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
+    const out = backend.makeOutput([...outBatch, M, N], "float32");
+    const count = tf.util.sizeFromShape(outBatch);
+    if (count === 0 || M * N === 0) return out;
+    if (tf.util.sizeFromShape(batchB) === 1) {
+      // One shared right-hand matrix: stack every batch's rows into one product.
+      fastProduct(wasmId(backend, aT), wasmId(backend, bT), wasmId(backend, out), count * M, K, N);
+      return out;
+    }
+    const [aBase, bBase, outBase] = [offsetOf(backend, aT), offsetOf(backend, bT), offsetOf(backend, out)];
+    for (let o = 0; o < count; o++) {
+      const aView = registerView(backend, aBase + broadcastIndex(o, outBatch, batchA) * M * K * 4, M * K);
+      const bView = registerView(backend, bBase + broadcastIndex(o, outBatch, batchB) * K * N * 4, K * N);
+      const outView = registerView(backend, outBase + o * M * N * 4, M * N);
+      try {
+        fastProduct(aView, bView, outView, M, K, N);
+      } finally {
+        // Releasing the right-hand view also drops the operator XNNPACK cached for it.
+        [aView, bView, outView].forEach((id) => releaseView(backend, id));
+      }
+    }
+    return out;
+  } finally {
+    if (aT !== a) backend.disposeData(aT.dataId);
+    if (bT !== b) backend.disposeData(bT.dataId);
+  }
+}
+
+export function registerBatchMatMul(): void {
+  replaceWasmKernel({
+    kernelName: "BatchMatMul",
+    backendName: "wasm",
+    setupFunc: setup as unknown as tf.KernelSetupFunc,
+    kernelFunc: batchMatMul as unknown as tf.KernelFunc,
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The tfjs wasm backend, set up for training in Node:
+ * - multithreaded: tfjs turns threads off in Node because it starts the pthread worker from a
+ *   `blob:` URL, which Node's worker_threads cannot load. We build the threaded SIMD module
+ *   ourselves with the worker written to a real file, then hand it to tfjs's BackendWasm.
+ * - heap-checked: a failed allocation on the 4 GB wasm heap becomes a clear error instead of
+ *   a tensor at address 0 (see heap.ts).
+ * - with our kernel fills registered (kernels/).
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as wasmBackend from "@tensorflow/tfjs-backend-wasm";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { HeapExhaustedError } from "./heap.ts";
+import { registerWasmKernels } from "./kernels/index.ts";
+
+const require = createRequire(import.meta.url);
+const WASM_PRIORITY = 2;
+
+export interface WasmSetup {
+  threads: number;
+  /** Why threads could not be used, when they could not. */
+  threadNote?: string;
+}
+
+// tfjs's module type is internal; we use only these members.
+interface WasmModule {
+  cwrap(name: string, ret: string | null, args: string[]): (...a: unknown[]) => unknown;
+  _malloc(n: number): number;
+  PThread?: unknown;
+  tfjs?: Record<string, unknown>;
+}
+
+/** The number of threads the machine's cores support (XNNPACK's matmul is what they speed up). */
+export function defaultThreads(): number {
+  const env = Number(process.env.SYMTUNE_THREADS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
+}
+
+/**
+ * Loads tfjs's wasm module: the threaded SIMD build with `threads` XNNPACK threads, or the
+ * single-threaded SIMD build. The C++ side caps the pool at (logical cores / 2), read from
+ * os.cpus() while its static constructors run, so we report 2·threads cores for that moment.
+ */
+async function loadModule(threads: number): Promise<WasmModule> {
+  const outDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js"));
+  if (threads <= 1) {
+    const factory = require(join(outDir, "tfjs-backend-wasm.js")) as (config: object) => Promise<WasmModule>;
+    // The plain glue loads SIMD and non-SIMD binaries alike; Node 20 has SIMD.
+    return factory({ locateFile: (file: string) => join(outDir, file.replace(/\.wasm$/, "-simd.wasm")) });
+  }
+  const gluePath = join(outDir, "tfjs-backend-wasm-threaded-simd.js");
+  const { wasmWorkerContents } = require(join(outDir, "tfjs-backend-wasm-threaded-simd.worker.js")) as {
+    wasmWorkerContents: string;
+  };
+  const factory = require(gluePath) as (config: object) => Promise<WasmModule>;
+  const dir = mkdtempSync(join(os.tmpdir(), "symtune-wasm-"));
+  const workerPath = join(dir, "tfjs-backend-wasm-threaded-simd.worker.cjs");
+  // The worker source sits in a template literal whose "\n" escapes became real newlines.
+  writeFileSync(workerPath, wasmWorkerContents.replace(/\n/g, "\\n"));
+  const realCpus = os.cpus;
+  const oneCpu = realCpus()[0];
+  os.cpus = () => Array.from({ length: 2 * threads }, () => oneCpu);
+  try {
+    return await factory({
+      locateFile: (file: string) => (file.endsWith(".worker.js") ? workerPath : join(outDir, file)),
+      // The worker imports the module's JavaScript from here (a file path, not a blob).
+      mainScriptUrlOrBlob: gluePath,
+    });
+  } finally {
+    os.cpus = realCpus;
+  }
+}
+
+/** The cwrap'd entry points BackendWasm expects on `module.tfjs` (as tfjs's own init sets). */
+function attachTfjsApi(module: WasmModule): void {
+  module.tfjs = {
+    init: module.cwrap("init", null, []),
+    initWithThreadsCount: module.cwrap("init_with_threads_count", null, ["number"]),
+    getThreadsCount: module.cwrap("get_threads_count", "number", []),
+    registerTensor: module.cwrap("register_tensor", null, ["number", "number", "number"]),
+    disposeData: module.cwrap("dispose_data", null, ["number"]),
+    dispose: module.cwrap("dispose", null, []),
+  };
+}
+
+type BackendWasmClass = new (module: WasmModule) => tf.KernelBackend;
+
+/** BackendWasm whose allocations throw HeapExhaustedError when the heap is full. */
+function checkedBackendClass(): BackendWasmClass {
+  const Base = (wasmBackend as unknown as { BackendWasm: BackendWasmClass }).BackendWasm;
+  return class CheckedBackendWasm extends Base {
+    move(dataId: object, values: unknown, shape: number[], dtype: tf.DataType, refCount: number): void {
+      (Base.prototype as unknown as { move: Function }).move.call(this, dataId, values, shape, dtype, refCount);
+      const self = this as unknown as { dataIdMap: { get(d: object): { memoryOffset: number } } };
+      const bytes = tf.util.sizeFromShape(shape) * (dtype === "string" ? 0 : 4);
+      if (bytes > 0 && self.dataIdMap.get(dataId).memoryOffset === 0) {
+        this.disposeData(dataId, true);
+        throw new HeapExhaustedError(bytes);
+      }
+    }
+  };
+}
+
+let setup: Promise<WasmSetup> | null = null;
+
+/**
+ * Replaces tfjs's registration of "wasm" with ours (threaded when possible, heap-checked,
+ * kernel fills added). Idempotent; does not switch the active backend. When our loader fails,
+ * tfjs's own (single-threaded) registration stays.
+ */
+export function prepareWasm(threads = defaultThreads()): Promise<WasmSetup> {
+  setup ??= (async () => {
+    registerWasmKernels();
+    const Backend = checkedBackendClass();
+    const notes: string[] = [];
+    for (const n of threads > 1 ? [threads, 1] : [1]) {
+      try {
+        const module = await loadModule(n);
+        attachTfjsApi(module);
+        tf.removeBackend("wasm");
+        wasmBackend.setThreadsCount(n);
+        tf.registerBackend("wasm", () => new Backend(module), WASM_PRIORITY);
+        return { threads: n, threadNote: notes.join("; ") || undefined };
+      } catch (error) {
+        notes.push(`${n}-thread wasm failed to load (${(error as Error)?.message ?? error})`);
+      }
+    }
+    return { threads: 1, threadNote: notes.join("; ") + "; using tfjs's own wasm loader" };
+  })();
+  return setup;
+}
+
+/** Threads XNNPACK actually runs with (after the backend is active). */
+export function activeWasmThreads(): number {
+  try {
+    return wasmBackend.getThreadsCount();
+  } catch {
+    return 0;
+  }
+}
