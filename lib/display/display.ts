@@ -36,9 +36,16 @@ class RawBundle {
   constructor(readonly bundle: MimeBundle) {}
 }
 
+/**
+ * Outputs still being rendered (objects with async bundles). One queue for all handles, so
+ * outputs reach the frontend in the order they were asked for; with nothing queued, a bundle
+ * that is ready goes out at once, before any print that follows it.
+ */
+let queue: Promise<void> = Promise.resolve();
+let queued = 0;
+
 class OutputHandle implements DisplayHandle {
   ready: Promise<void> = Promise.resolve();
-  private pending = 0;
 
   constructor(
     readonly displayId: string,
@@ -47,20 +54,21 @@ class OutputHandle implements DisplayHandle {
 
   send(obj: unknown, kind: "display" | "update", metadata?: Record<string, unknown>): this {
     const now = syncBundle(obj);
-    if (this.pending === 0 && now !== undefined && !(now instanceof Promise)) {
+    if (queued === 0 && now !== undefined && !(now instanceof Promise)) {
       this.deliver(now, kind, metadata);
+      this.ready = Promise.resolve();
       return this;
     }
-    // Async bundles go through a chain so outputs keep the order they were asked for.
-    this.pending++;
-    const next = this.ready.then(async () => {
+    queued++;
+    const next = queue.then(async () => {
       try {
         this.deliver(await (now ?? toMimeBundle(obj)), kind, metadata);
       } finally {
-        this.pending--;
+        queued--;
       }
     });
-    next.catch((error: unknown) => console.error("display failed:", error));
+    // The queue goes on after a failed output; the failure is reported and left on `ready`.
+    queue = next.catch((error: unknown) => console.error("display failed:", error));
     this.ready = next;
     return this;
   }

@@ -46,6 +46,8 @@ export class ProgressBar implements Displayable {
   private lastShown = -Infinity;
   private lastLine = -Infinity;
   private finalShown = false;
+  /** An update arrived that is not drawn yet (throttled). */
+  private dirty = false;
   /** How many times the output was drawn (sink updates or text writes), for tests and tuning. */
   renders = 0;
 
@@ -76,17 +78,18 @@ export class ProgressBar implements Displayable {
     }
     this.value = n;
     if (fields) Object.assign(this.fields, fields);
+    this.dirty = true;
     const now = this.clock();
     const final = this.total !== undefined && n >= this.total && !this.finalShown;
     if (final || now - this.lastShown >= this.minInterval) this.render(now, final);
     return this;
   }
 
-  /** Draws the last state (even if throttled away) and ends the bar; later updates are ignored. */
+  /** Draws the last state if it was throttled away and ends the bar; later updates are ignored. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.render(this.clock(), true);
+    if (this.dirty) this.render(this.clock(), true);
     if (!this.handle && this.stream.isTTY) this.stream.write("\n");
   }
 
@@ -132,6 +135,7 @@ export class ProgressBar implements Displayable {
 
   private render(now: number, final: boolean): void {
     this.lastShown = now;
+    this.dirty = false;
     if (final) this.finalShown = true;
     this.renders++;
     if (this.handle) this.handle.update(this.bundle(now), { raw: true });
