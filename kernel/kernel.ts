@@ -180,7 +180,8 @@ export class Kernel {
     }
 
     if (outcome.status === "ok") {
-      if (outcome.result && !silent) {
+      // A value with no representation (an empty bundle) is not a result, as IPython shows nothing for None.
+      if (outcome.result && Object.keys(outcome.result).length > 0 && !silent) {
         this.wire.publish("execute_result", { execution_count: count, data: outcome.result, metadata: {} }, request.msg);
       }
       this.wire.reply(channel, request, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
