@@ -73,6 +73,14 @@ class OutputHandle implements DisplayHandle {
     return this;
   }
 
+  /**
+   * A handle as a cell's last value (`display.html(s)` on the last line) shows nothing more:
+   * its output is already there. The kernel sends no execute_result for an empty bundle.
+   */
+  [displaySymbol](): MimeBundle {
+    return {};
+  }
+
   update(obj: unknown, options: { raw?: boolean; metadata?: Record<string, unknown> } = {}): DisplayHandle {
     return this.send(options.raw ? new RawBundle(obj as MimeBundle) : obj, "update", options.metadata);
   }
@@ -175,8 +183,8 @@ function makeJsonBundle(obj: unknown): MimeBundle {
   return { "application/json": JSON.parse(text) as unknown, "text/plain": text };
 }
 
-/** Builders shared by display.x() and the bundle-only helpers below. */
-export const bundles = {
+/** The bundle each display shortcut sends; usable to build one without showing it. */
+export const displayBundles = {
   html: (s: string): MimeBundle => ({ "text/html": requireString("html", s), "text/plain": htmlToText(s) }),
   markdown: (s: string): MimeBundle => ({ "text/markdown": requireString("markdown", s), "text/plain": s }),
   svg: (s: string): MimeBundle => {
@@ -190,8 +198,8 @@ export const bundles = {
   text: (s: string): MimeBundle => ({ "text/plain": requireString("text", s) }),
 };
 
-type Builder = keyof typeof bundles;
-type Shortcut<K extends Builder> = (value: Parameters<(typeof bundles)[K]>[0], options?: DisplayOptions) => DisplayHandle;
+type Builder = keyof typeof displayBundles;
+type Shortcut<K extends Builder> = (value: Parameters<(typeof displayBundles)[K]>[0], options?: DisplayOptions) => DisplayHandle;
 
 export interface Display {
   (obj: unknown, options?: DisplayCallOptions): DisplayHandle;
@@ -204,7 +212,7 @@ export interface Display {
 }
 
 function shortcut<K extends Builder>(kind: K): Shortcut<K> {
-  return (value, options) => show((bundles[kind] as (v: unknown) => MimeBundle)(value), { ...options, raw: true });
+  return (value, options) => show((displayBundles[kind] as (v: unknown) => MimeBundle)(value), { ...options, raw: true });
 }
 
 /**

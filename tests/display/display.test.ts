@@ -48,6 +48,11 @@ describe("display()", () => {
     expect(sink.events.at(-1)).toEqual({ kind: "update", displayId: "run-7", bundle: { "text/plain": "by id" } });
   });
 
+  it("shows nothing more when a handle is a cell's last value", async () => {
+    const { toMimeBundle } = await import("../../lib/display/bundle.ts");
+    expect(await toMimeBundle(display.text("once"))).toEqual({});
+  });
+
   it("sends a ready bundle as it is with raw, and passes metadata", () => {
     display({ "text/latex": "$x$" }, { raw: true, metadata: { isolated: true } });
     expect(sink.events[0]).toMatchObject({
