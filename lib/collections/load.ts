@@ -1,0 +1,160 @@
+/**
+ * Loading collections from disk: a JSONL file, a JSON file, or a directory of them, each file
+ * in whichever of the three layouts it uses (loaders/layout.ts). JSONL is streamed: memory is
+ * bounded by the rows kept (use `limit`, `where` or `sample` on the 1.6 GB release), not by
+ * the file. A malformed row is a DataError naming file:line and field; with
+ * `onError: "skip"` it is dropped and counted in `collection.report`.
+ */
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { DataError, UsageError } from "../errors.ts";
+import { Collection, type LoadReport } from "./collection.ts";
+import { readJsonFile } from "./loaders/json.ts";
+import { detectLayout, toRow, type Layout } from "./loaders/layout.ts";
+import { readLineBatches } from "./loaders/lines.ts";
+import { Rng } from "./rng.ts";
+import type { Row } from "./types.ts";
+
+export interface LoadOptions {
+  /** "throw" (default): the first malformed row fails the load. "skip": drop and count it. */
+  onError?: "throw" | "skip";
+  /** Keep at most this many rows (reading stops there). */
+  limit?: number;
+  /** Keep only rows for which this returns true. */
+  where?: (row: Row) => boolean;
+  /** Keep a uniform random sample of n rows (reservoir sampling: one pass, n rows in memory). */
+  sample?: { n: number; seed: number };
+  /** Collection name; defaults to the file or folder name. */
+  name?: string;
+}
+
+const MAX_REPORTED_ERRORS = 20;
+const DATA_EXTENSIONS = [".jsonl", ".json"];
+
+/** Loads a file or a directory into a Collection; see LoadOptions. */
+export async function loadCollection(target: string, options: LoadOptions = {}): Promise<Collection> {
+  checkOptions(options);
+  const report: LoadReport = { files: [], rows: 0, skipped: 0, errors: [] };
+  const name = options.name ?? path.basename(target).replace(/\.(jsonl|json)$/, "");
+  const { sample } = options;
+  if (!sample) {
+    return Collection.fromAsync(streamRows(target, { ...options, report }), name, report);
+  }
+  // Reservoir sampling (Algorithm R), seeded: a fixed-size uniform sample in one pass.
+  const rng = new Rng(sample.seed);
+  const kept: Row[] = [];
+  let seen = 0;
+  for await (const row of streamRows(target, { ...options, report })) {
+    if (kept.length < sample.n) kept.push(row);
+    else {
+      const j = rng.int(0, seen);
+      if (j < sample.n) kept[j] = row;
+    }
+    seen++;
+  }
+  report.rows = kept.length;
+  return new Collection(kept, name, report);
+}
+
+/** Rows one at a time, for pipelines that never keep the whole file (export, statistics). */
+export async function* streamRows(target: string, options: LoadOptions & { report?: LoadReport } = {}): AsyncGenerator<Row> {
+  checkOptions(options);
+  const report = options.report ?? { files: [], rows: 0, skipped: 0, errors: [] };
+  const limit = options.limit ?? Infinity;
+  for (const file of await dataFiles(target)) {
+    const entry = { file, layout: "", rows: 0, skipped: 0 };
+    report.files.push(entry);
+    for await (const row of fileRows(file, options.onError ?? "throw", entry, report)) {
+      if (options.where && !options.where(row)) continue;
+      if (report.rows >= limit) return;
+      report.rows++;
+      entry.rows++;
+      yield row;
+    }
+  }
+}
+
+async function* fileRows(file: string, onError: "throw" | "skip", entry: LoadReport["files"][number], report: LoadReport): AsyncGenerator<Row> {
+  const fallbackTask = path.basename(file).replace(/\.(jsonl|json)$/, "");
+  let layout: Layout | undefined;
+  let layoutLine = 0;
+  const convert = (value: unknown, line: number): Row | undefined => {
+    try {
+      if (!layout) {
+        layout = detectLayout(value, file, line);
+        layoutLine = line;
+        entry.layout = layout;
+      }
+      return toRow(value, layout, { file, line, layoutLine, fallbackTask });
+    } catch (error) {
+      if (onError === "throw" || !(error instanceof DataError)) throw error;
+      entry.skipped++;
+      report.skipped++;
+      if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error.message);
+      return undefined;
+    }
+  };
+  const badJson = (line: number) => new DataError("not valid JSON (each line must hold one JSON object)", { file, line });
+
+  if (file.endsWith(".json")) {
+    const content = await readJsonFile(file);
+    if (content.kind === "array") {
+      for (let i = 0; i < content.items.length; i++) {
+        const row = convert(content.items[i], content.lines[i] ?? 1);
+        if (row) yield row;
+      }
+      return;
+    }
+  }
+  for await (const batch of readLineBatches(file)) {
+    const rows: Row[] = [];
+    batch.lines.forEach((text, i) => {
+      if (text.trim() === "") return;
+      const line = batch.firstLine + i;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        if (onError === "throw") throw badJson(line);
+        entry.skipped++;
+        report.skipped++;
+        if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(badJson(line).message);
+        return;
+      }
+      const row = convert(value, line);
+      if (row) rows.push(row);
+    });
+    yield* rows;
+  }
+}
+
+/** The data files of a path: itself, or the .jsonl/.json files under a folder, sorted. */
+export async function dataFiles(target: string): Promise<string[]> {
+  const info = await stat(target).catch(() => null);
+  if (!info) throw new UsageError(`no such file or folder: ${target}`);
+  if (info.isFile()) {
+    if (!DATA_EXTENSIONS.some((ext) => target.endsWith(ext))) {
+      throw new UsageError(`${target}: not a .jsonl or .json file`);
+    }
+    return [target];
+  }
+  const entries = await readdir(target, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && DATA_EXTENSIONS.some((ext) => e.name.endsWith(ext)) && !e.name.startsWith("."))
+    .map((e) => path.join(e.parentPath ?? target, e.name))
+    .sort();
+  if (files.length === 0) throw new UsageError(`${target}: no .jsonl or .json files in this folder`);
+  return files;
+}
+
+function checkOptions(options: LoadOptions): void {
+  if (options.onError !== undefined && options.onError !== "throw" && options.onError !== "skip") {
+    throw new UsageError(`onError must be "throw" or "skip", got "${options.onError}"`);
+  }
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) {
+    throw new UsageError(`limit must be a non-negative integer, got ${options.limit}`);
+  }
+  if (options.sample && !(Number.isInteger(options.sample.n) && options.sample.n >= 0)) {
+    throw new UsageError(`sample.n must be a non-negative integer, got ${options.sample.n}`);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Domain and symbolic form of the 34 Symbol-LLM tasks (table in docs/method.md), so rows of
+ * the released collection that name their task in `source`/`type` get both without a lookup
+ * by the user. Matching ignores case and punctuation ("NL2Bash", "nl2bash", "nl_2_bash").
+ */
+
+interface TaskInfo {
+  domain: string;
+  form: string;
+}
+
+const DOMAINS: [string, string, string[]][] = [
+  ["planning", "PDDL", ["blocksworld", "termes", "floortile", "grippers"]],
+  ["table query", "SQL", ["spider", "sparc", "cosql"]],
+  ["kg/db query", "s-expression", ["webqsp", "grailqa", "compwebq", "cwq"]],
+  ["amr parsing", "AMR", ["amr3.0", "amr2.0", "bioamr", "amr"]],
+  ["kg construction", "KG triples", ["tekgen", "webnlg"]],
+  ["api call", "TOP", ["mtop", "topv2", "nlmaps"]],
+  ["action command", "action sequence", ["scan"]],
+  ["code", "code", ["nl2bash", "nl2rx", "nl2python", "nl2java", "nl2go"]],
+  ["fol", "FOL", ["folio", "malls", "logicnli"]],
+  ["visual reasoning", "program", ["gqa", "clevr", "geometry3k"]],
+  ["math", "Python", ["gsm8k-code", "aqua-code", "math-code", "gsm8k", "aqua", "math"]],
+  ["ai4science", "SMILES", ["chebi-20", "chebi"]],
+];
+
+const FORM_OVERRIDES: Record<string, string> = { nl2bash: "bash", nl2rx: "regex", nl2java: "Java", nl2go: "Go", nl2python: "Python", nlmaps: "NLMaps query" };
+
+const TASKS = new Map<string, TaskInfo>();
+for (const [domain, form, tasks] of DOMAINS) {
+  for (const task of tasks) TASKS.set(normalize(task), { domain, form: FORM_OVERRIDES[task] ?? form });
+}
+
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+export function knownTask(name: string): TaskInfo | undefined {
+  return TASKS.get(normalize(name));
+}
