@@ -88,7 +88,8 @@ export function restoreSymbols(row: Row, prediction: string): string {
   let text = prediction;
   for (const [original, renamed] of Object.entries(evol)) {
     const escaped = renamed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    text = text.replace(new RegExp(`(?<![A-Za-z0-9_])${escaped}(?![A-Za-z0-9_])`, "g"), original);
+    // Token boundaries as Symbol-evol draws them: letters, digits and _ belong to a token.
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, "gu"), original);
   }
   return text;
 }

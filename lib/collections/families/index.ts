@@ -1,0 +1,21 @@
+/** The built-in text-to-symbol families, one per module, covering Symbol-LLM's 12 domains. */
+import type { TaskFamily } from "../types.ts";
+import { amr } from "./amr.ts";
+import { bash } from "./bash.ts";
+import { blocksworld } from "./blocksworld.ts";
+import { clevr } from "./clevr.ts";
+import { fol } from "./fol.ts";
+import { kgquery } from "./kgquery.ts";
+import { math } from "./math.ts";
+import { regex } from "./regex.ts";
+import { scan } from "./scan.ts";
+import { smiles } from "./smiles.ts";
+import { sql } from "./sql.ts";
+import { top } from "./top.ts";
+import { triples } from "./triples.ts";
+
+export { amr, bash, blocksworld, clevr, fol, kgquery, math, regex, scan, smiles, sql, top, triples };
+
+/** Symbolic families only; algorithmic and general data live in their own lists. */
+export const families: TaskFamily[] = [blocksworld, sql, kgquery, amr, triples, top, scan, bash, regex, fol, clevr, math, smiles];
+
