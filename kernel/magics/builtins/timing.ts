@@ -114,7 +114,8 @@ registerMagic({
   mode: "both",
   summary: "Time repeated executions of a statement or cell (mean ± std. dev.)",
   help: [
-    "Without -n, the loop count grows (1, 2, 5, 10, 20, ...) until one run takes at least 0.2 s.",
+    "Without -n, the loop count grows (1, 2, 5, 10, 20, ...) until one run takes at least 0.2 s;",
+    "with -n, one untimed loop runs first.",
     "In %%timeit the rest of the first line is setup code, run once before each run; the body is timed.",
   ].join("\n"),
   args: [
@@ -134,7 +135,9 @@ registerMagic({
       throw new UsageError(`%timeit: -n expects at least 1 loop, got ${String(args.number)}`);
     }
     const run = (await ctx.evaluate(timingFunction(setup, code))) as (loops: number) => Promise<number>;
-    const loops = (args.number as number | undefined) ?? (await autorange(run, ctx));
+    let loops = args.number as number | undefined;
+    if (loops === undefined) loops = await autorange(run, ctx);
+    else await run(1); // untimed, so the first run does not also time the JIT warming up
     const timings: number[] = [];
     for (let r = 0; r < repeat; r++) {
       checkInterrupted(ctx);
