@@ -136,6 +136,7 @@ function htmlToText(html: string): string {
     .replace(/&nbsp;/g, " ")
     .replace(/&amp;/g, "&")
     .replace(/[ \t]+/g, " ")
+    .replace(/ *\n */g, "\n")
     .replace(/\n\s*\n+/g, "\n")
     .trim();
 }

@@ -73,6 +73,7 @@ describe("display()", () => {
 describe("display shortcuts", () => {
   it("build the bundle for each kind, with a text/plain for plain frontends", () => {
     display.html("<p>Hello &amp; <b>welcome</b></p><script>x()</script>");
+    display.html("<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>");
     display.markdown("# Title");
     display.svg('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>');
     display.png(png1x1);
@@ -80,6 +81,7 @@ describe("display shortcuts", () => {
     display.json({ a: [1, 2], skip: undefined });
     expect(sink.events.map((e) => e.kind === "display" && e.bundle)).toEqual([
       { "text/html": "<p>Hello &amp; <b>welcome</b></p><script>x()</script>", "text/plain": "Hello & welcome" },
+      { "text/html": "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>", "text/plain": "a b\n1 2" },
       { "text/markdown": "# Title", "text/plain": "# Title" },
       { "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>', "text/plain": "[SVG image]" },
       { "image/png": png1x1, "text/plain": "[PNG image 1×1]" },

@@ -77,7 +77,7 @@ describe("%timeit", () => {
     const scope = { calls: 0 };
     const ctx = recordingContext(scope);
     expect(await runLineMagic("timeit", "-n 4 -r 3 calls++", ctx)).toBeUndefined();
-    expect(scope.calls).toBe(1 + 12); // one untimed warm-up loop, then 3 runs of 4
+    expect(scope.calls).toBe(4 + 12); // one untimed warm-up run, then 3 timed runs, of 4 loops each
     expect(ctx.printed.at(-1)).toMatch(summary);
   });
 
@@ -96,7 +96,7 @@ describe("%timeit", () => {
       repeat: number;
       timings: number[];
     };
-    expect(scope).toEqual({ setups: 1 + 3, calls: 1 + 12 });
+    expect(scope).toEqual({ setups: 1 + 3, calls: 4 + 12 });
     expect(ctx.printed.at(-1)).toMatch(summary);
     expect(result.loops).toBe(4);
     expect(result.repeat).toBe(3);

@@ -115,7 +115,7 @@ registerMagic({
   summary: "Time repeated executions of a statement or cell (mean ± std. dev.)",
   help: [
     "Without -n, the loop count grows (1, 2, 5, 10, 20, ...) until one run takes at least 0.2 s;",
-    "with -n, one untimed loop runs first.",
+    "with -n, one untimed run (of N loops) comes first, to warm up the JIT.",
     "In %%timeit the rest of the first line is setup code, run once before each run; the body is timed.",
   ].join("\n"),
   args: [
@@ -137,7 +137,7 @@ registerMagic({
     const run = (await ctx.evaluate(timingFunction(setup, code))) as (loops: number) => Promise<number>;
     let loops = args.number as number | undefined;
     if (loops === undefined) loops = await autorange(run, ctx);
-    else await run(1); // untimed, so the first run does not also time the JIT warming up
+    else await run(loops); // one untimed run, so the first timed run does not include JIT warm-up
     const timings: number[] = [];
     for (let r = 0; r < repeat; r++) {
       checkInterrupted(ctx);
