@@ -155,7 +155,7 @@ export function iclPrompts(task: ClassificationTask, count: number, options: Icl
     );
     rng.shuffle(exemplars);
     // Symbols are drawn last, so the exemplars do not depend on the label setting.
-    const drawn = symbols ? drawSymbols(symbols, task.labels.length, rng) : task.labels;
+    const drawn = symbols ? drawSymbols(symbols, task.labels.length, rng, undefined, task.labels) : task.labels;
     const labels = Object.fromEntries(task.labels.map((l, j) => [l, drawn[j]!]));
     const shown = (label: string) => labels[flip ? otherLabel(task, label) : label]!;
     const prompt = renderIclPrompt(

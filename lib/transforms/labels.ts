@@ -96,11 +96,18 @@ export function symbolPool(name: PoolName): SymbolPool {
   return pool;
 }
 
-/** `count` distinct symbols drawn uniformly from the pool (or from one kind of it). */
-export function drawSymbols(pool: SymbolPool, count: number, rng: Rng, kind?: SymbolKind): string[] {
+/**
+ * `count` distinct symbols drawn uniformly from the pool (or from one kind of it), never one
+ * of `exclude` (a task's own natural labels: "science" must not stand for "sports").
+ */
+export function drawSymbols(pool: SymbolPool, count: number, rng: Rng, kind?: SymbolKind, exclude: readonly string[] = []): string[] {
   const source = kind === "integer" ? pool.integers : kind === "letters" ? pool.letters : kind === "word" ? pool.words : pool.all;
-  if (count > source.length) throw new UsageError(`cannot draw ${count} distinct symbols from ${source.length}`);
+  if (count > source.length - exclude.length) throw new UsageError(`cannot draw ${count} distinct symbols from ${source.length}`);
+  const banned = new Set(exclude.map((l) => l.toLowerCase()));
   const chosen = new Set<string>();
-  while (chosen.size < count) chosen.add(source[rng.int(0, source.length - 1)]!);
+  while (chosen.size < count) {
+    const symbol = source[rng.int(0, source.length - 1)]!;
+    if (!banned.has(symbol.toLowerCase())) chosen.add(symbol);
+  }
   return [...chosen];
 }
