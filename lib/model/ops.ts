@@ -16,11 +16,16 @@ export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D):
 
 const GELU_K = Math.sqrt(2 / Math.PI);
 
-/** tanh-approximated GELU (GPT-2's): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+/**
+ * tanh-approximated GELU (GPT-2's): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), computed as
+ * x·σ(2·√(2/π)·(x + 0.044715·x³)) — the same function, since 0.5·(1 + tanh(z)) = σ(2z) —
+ * because tfjs's wasm Sigmoid is ~20× faster than its Tanh, and x·x·x ~5× faster than pow.
+ */
 export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_K);
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+    const cube = tf.mul(tf.mul(x, x), x);
+    const z = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), 2 * GELU_K);
+    return tf.mul(x, tf.sigmoid(z));
   });
 }
 

@@ -4,9 +4,10 @@
  * tfjs's wasm kernel uses XNNPACK only for a single, untransposed product; every transposed or
  * batched one (all of backprop, all of attention) falls into a scalar loop that took 91–96% of
  * a training step. Here transposed operands are transposed physically first (O(n²) against
- * the product's O(n³)); a batch against one shared matrix is folded into the rows of a single
- * product; other batches (broadcast included) run one fast product per batch entry on
- * zero-copy views of the heap.
+ * the product's O(n³)), or, when that moves fewer floats, the transposed product
+ * Cᵀ = op(B)ᵀ·op(A)ᵀ is computed and transposed back; a batch against one shared matrix is
+ * folded into the rows of a single product; other batches (broadcast included) run one fast
+ * product per batch entry on zero-copy views of the heap.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -16,9 +17,9 @@ import {
   registerView,
   releaseView,
   replaceWasmKernel,
-  transposeLastTwo,
   wasmId,
 } from "./wasm-access.ts";
+import { transposeInfo } from "./layout.ts";
 
 type RawMatMul = (
   aId: number, aShape: Uint8Array, aRank: number,
@@ -57,6 +58,59 @@ function broadcastIndex(o: number, outBatch: number[], batch: number[]): number 
   return index;
 }
 
+/** Physical transpose of the last two axes. */
+function transposeLastTwo(backend: WasmBackend, x: tf.TensorInfo): tf.TensorInfo {
+  const perm = [...x.shape.keys()];
+  const r = perm.length;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return transposeInfo(backend, x, perm);
+}
+
+/** op(a) @ op(b) with the transposes made physical first; a and b keep their ownership. */
+function productOf(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo {
+  const aT = transposeA ? transposeLastTwo(backend, a) : a; // (..., M, K)
+  const bT = transposeB ? transposeLastTwo(backend, b) : b; // (..., K, N)
+  try {
+    return plainProduct(backend, aT, bT);
+  } finally {
+    if (aT !== a) backend.disposeData(aT.dataId);
+    if (bT !== b) backend.disposeData(bT.dataId);
+  }
+}
+
+/** a (..., M, K) @ b (..., K, N) with broadcast batch axes, on XNNPACK. */
+function plainProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const [M, K] = a.shape.slice(-2);
+  const [K2, N] = b.shape.slice(-2);
+  if (K !== K2) {
+    throw new Error(`Error in matMul: inner shapes (${K}) and (${K2}) of Tensors with shapes ${a.shape} and ${b.shape} must match.`);
+  }
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
+  const out = backend.makeOutput([...outBatch, M, N], "float32");
+  const count = tf.util.sizeFromShape(outBatch);
+  if (count === 0 || M * N === 0) return out;
+  if (tf.util.sizeFromShape(batchB) === 1) {
+    // One shared right-hand matrix: stack every batch's rows into one product.
+    fastProduct(wasmId(backend, a), wasmId(backend, b), wasmId(backend, out), count * M, K, N);
+    return out;
+  }
+  const [aBase, bBase, outBase] = [offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out)];
+  for (let o = 0; o < count; o++) {
+    const aView = registerView(backend, aBase + broadcastIndex(o, outBatch, batchA) * M * K * 4, M * K);
+    const bView = registerView(backend, bBase + broadcastIndex(o, outBatch, batchB) * K * N * 4, K * N);
+    const outView = registerView(backend, outBase + o * M * N * 4, M * N);
+    try {
+      fastProduct(aView, bView, outView, M, K, N);
+    } finally {
+      // Releasing the right-hand view also drops the operator XNNPACK cached for it.
+      [aView, bView, outView].forEach((id) => releaseView(backend, id));
+    }
+  }
+  return out;
+}
+
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA: boolean; transposeB: boolean };
@@ -64,45 +118,29 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
   if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) {
     return originalWasmKernel("BatchMatMul")(args) as tf.TensorInfo;
   }
-  const aT = transposeA ? transposeLastTwo(backend, a) : a; // (..., M, K)
-  const bT = transposeB ? transposeLastTwo(backend, b) : b; // (..., K, N)
-  try {
-    const [M, K] = aT.shape.slice(-2);
-    const [K2, N] = bT.shape.slice(-2);
-    if (K !== K2) {
-      throw new Error(
-        `Error in matMul: inner shapes (${K}) and (${K2}) of Tensors with shapes ${a.shape} and ${b.shape} ` +
-          `and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
-      );
-    }
-    const batchA = aT.shape.slice(0, -2);
-    const batchB = bT.shape.slice(0, -2);
-    const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
-    const out = backend.makeOutput([...outBatch, M, N], "float32");
-    const count = tf.util.sizeFromShape(outBatch);
-    if (count === 0 || M * N === 0) return out;
-    if (tf.util.sizeFromShape(batchB) === 1) {
-      // One shared right-hand matrix: stack every batch's rows into one product.
-      fastProduct(wasmId(backend, aT), wasmId(backend, bT), wasmId(backend, out), count * M, K, N);
-      return out;
-    }
-    const [aBase, bBase, outBase] = [offsetOf(backend, aT), offsetOf(backend, bT), offsetOf(backend, out)];
-    for (let o = 0; o < count; o++) {
-      const aView = registerView(backend, aBase + broadcastIndex(o, outBatch, batchA) * M * K * 4, M * K);
-      const bView = registerView(backend, bBase + broadcastIndex(o, outBatch, batchB) * K * N * 4, K * N);
-      const outView = registerView(backend, outBase + o * M * N * 4, M * N);
+  const sizeA = tf.util.sizeFromShape(a.shape);
+  const sizeB = tf.util.sizeFromShape(b.shape);
+  const unbatched = sizeA === a.shape.at(-1)! * a.shape.at(-2)! && sizeB === b.shape.at(-1)! * b.shape.at(-2)!;
+  if (unbatched && (transposeA || transposeB)) {
+    const M = transposeA ? a.shape.at(-1)! : a.shape.at(-2)!;
+    const N = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
+    const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0);
+    const flipped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + M * N;
+    if (flipped < direct) {
+      // Cᵀ = op(B)ᵀ · op(A)ᵀ, then one transpose of the (smaller) result.
+      const a2 = { ...a, shape: a.shape.slice(-2) };
+      const b2 = { ...b, shape: b.shape.slice(-2) };
+      const outT = productOf(backend, b2, a2, !transposeB, !transposeA); // (N, M)
       try {
-        fastProduct(aView, bView, outView, M, K, N);
+        const out = transposeInfo(backend, outT, [1, 0]);
+        out.shape = [...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), M, N];
+        return out;
       } finally {
-        // Releasing the right-hand view also drops the operator XNNPACK cached for it.
-        [aView, bView, outView].forEach((id) => releaseView(backend, id));
+        backend.disposeData(outT.dataId);
       }
     }
-    return out;
-  } finally {
-    if (aT !== a) backend.disposeData(aT.dataId);
-    if (bT !== b) backend.disposeData(bT.dataId);
   }
+  return productOf(backend, a, b, transposeA, transposeB);
 }
 
 export function registerBatchMatMul(): void {

@@ -73,21 +73,26 @@ export function originalWasmKernel(name: string): KernelFn {
   return fn;
 }
 
-/** Replaces (or adds) a wasm kernel, remembering tfjs's version first. */
+/**
+ * Replaces (or adds) a wasm kernel, remembering tfjs's version first. tfjs's setup function is
+ * kept: other tfjs kernels call the replaced kernel's module-level code (Sum calls Transpose's),
+ * which its setup initialises.
+ */
 export function replaceWasmKernel(config: tf.KernelConfig): void {
   const existing = tf.getKernel(config.kernelName, "wasm");
+  if (existing?.kernelFunc === config.kernelFunc) return;
+  let setupFunc = config.setupFunc;
   if (existing) {
-    if (existing.kernelFunc === config.kernelFunc) return;
     originalWasmKernel(config.kernelName);
+    const theirs = existing.setupFunc;
+    const ours = config.setupFunc;
+    if (theirs) {
+      setupFunc = (backend) => {
+        theirs(backend);
+        ours?.(backend);
+      };
+    }
     tf.unregisterKernel(config.kernelName, "wasm");
   }
-  tf.registerKernel(config);
-}
-
-/** Physical transpose of the last two axes through tfjs's wasm Transpose kernel. */
-export function transposeLastTwo(backend: WasmBackend, x: tf.TensorInfo): tf.TensorInfo {
-  const rank = x.shape.length;
-  const perm = [...Array(rank).keys()];
-  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
-  return originalWasmKernel("Transpose")({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+  tf.registerKernel({ ...config, setupFunc });
 }

@@ -1,0 +1,185 @@
+/**
+ * Data-movement kernels for wasm, in JavaScript on heap views.
+ *
+ * tfjs's wasm Transpose walks every element through a generic index computation (12 ns per
+ * float here: a 2048×512 transpose cost as much as the matmul after it), and its Slice first
+ * copies the whole input out of the heap (readSync) before taking the slice, so splitting the
+ * fused q|k|v projection copied it three times. These versions copy contiguous runs and tile
+ * 2-D transposes for the cache.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { type WasmBackend, heapBuffer, offsetOf, replaceWasmKernel } from "./wasm-access.ts";
+
+type Heap = Float32Array | Int32Array | Uint8Array;
+
+function view(backend: WasmBackend, t: tf.TensorInfo): Heap {
+  const size = tf.util.sizeFromShape(t.shape);
+  const buffer = heapBuffer(backend);
+  const offset = offsetOf(backend, t);
+  if (t.dtype === "float32") return new Float32Array(buffer, offset, size);
+  if (t.dtype === "int32") return new Int32Array(buffer, offset, size);
+  if (t.dtype === "bool") return new Uint8Array(buffer, offset, size);
+  throw new Error(`unsupported dtype ${t.dtype}`);
+}
+
+/** Drops size-1 axes and merges axes that stay adjacent and in order under perm. */
+function simplifyPermutation(shape: number[], perm: number[]): { shape: number[]; perm: number[] } {
+  const keep = perm.filter((p) => shape[p] !== 1);
+  const groups: number[][] = [];
+  for (const p of keep) {
+    const last = groups.at(-1);
+    if (last && last.at(-1)! + 1 === p) last.push(p);
+    else groups.push([p]);
+  }
+  const order = [...groups].sort((a, b) => a[0] - b[0]);
+  const newShape = order.map((g) => g.reduce((n, p) => n * shape[p], 1));
+  const newPerm = groups.map((g) => order.indexOf(g));
+  return { shape: newShape, perm: newPerm };
+}
+
+const TILE = 32;
+
+/** dst (cols, rows) = src (rows, cols)ᵀ for `batch` consecutive matrices, tiled. */
+function transposeMatrices(src: Heap, dst: Heap, batch: number, rows: number, cols: number): void {
+  const size = rows * cols;
+  for (let b = 0; b < batch; b++) {
+    const base = b * size;
+    for (let i0 = 0; i0 < rows; i0 += TILE) {
+      const i1 = Math.min(i0 + TILE, rows);
+      for (let j0 = 0; j0 < cols; j0 += TILE) {
+        const j1 = Math.min(j0 + TILE, cols);
+        for (let i = i0; i < i1; i++) {
+          const from = base + i * cols;
+          for (let j = j0; j < j1; j++) dst[base + j * rows + i] = src[from + j];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * General permutation: walks the output in order; the innermost output axis is copied as a
+ * run (a block copy when it is contiguous in the input).
+ */
+function permuteGeneral(src: Heap, dst: Heap, shape: number[], perm: number[]): void {
+  const rank = shape.length;
+  const inStrides = new Array<number>(rank);
+  let s = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    inStrides[i] = s;
+    s *= shape[i];
+  }
+  const outShape = perm.map((p) => shape[p]);
+  const strides = perm.map((p) => inStrides[p]);
+  const n = outShape[rank - 1];
+  const step = strides[rank - 1];
+  const counter = new Array<number>(rank - 1).fill(0);
+  let base = 0;
+  let o = 0;
+  const total = dst.length;
+  while (o < total) {
+    if (step === 1) {
+      dst.set(src.subarray(base, base + n), o);
+      o += n;
+    } else {
+      for (let j = 0, k = base; j < n; j++, k += step) dst[o++] = src[k];
+    }
+    // Advance the odometer over the outer output axes.
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      counter[axis]++;
+      base += strides[axis];
+      if (counter[axis] < outShape[axis]) break;
+      base -= strides[axis] * outShape[axis];
+      counter[axis] = 0;
+    }
+  }
+}
+
+/** out = transpose(x, perm) as a new heap tensor. */
+export function transposeInfo(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  const outShape = perm.map((p) => x.shape[p]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (tf.util.sizeFromShape(x.shape) === 0) return out;
+  const src = view(backend, x);
+  const dst = view(backend, out);
+  const simple = simplifyPermutation(x.shape, perm);
+  const r = simple.shape.length;
+  if (r <= 1) {
+    dst.set(src);
+  } else if (r === 2) {
+    transposeMatrices(src, dst, 1, simple.shape[0], simple.shape[1]);
+  } else if (r === 3 && simple.perm[0] === 0 && simple.perm[1] === 2 && simple.perm[2] === 1) {
+    transposeMatrices(src, dst, simple.shape[0], simple.shape[1], simple.shape[2]);
+  } else {
+    permuteGeneral(src, dst, simple.shape, simple.perm);
+  }
+  return out;
+}
+
+function transposeKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { perm } = args.attrs as { perm: number[] };
+  return transposeInfo(args.backend as WasmBackend, x, perm);
+}
+
+/** out = x[begin : begin + size] (sizes of -1 mean "to the end"). */
+export function sliceInfo(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+  const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+  const out = backend.makeOutput(s, x.dtype);
+  if (tf.util.sizeFromShape(s) === 0) return out;
+  const src = view(backend, x);
+  const dst = view(backend, out);
+  const rank = x.shape.length;
+  // The innermost run: trailing axes taken whole, plus the first axis that is cut.
+  let inner = rank - 1;
+  while (inner > 0 && s[inner] === x.shape[inner]) inner--;
+  const runLength = s.slice(inner).reduce((n, d) => n * d, 1);
+  const inStrides = tf.util.computeStrides(x.shape).concat([1]);
+  let start = 0;
+  for (let i = 0; i < rank; i++) start += b[i] * inStrides[i];
+  const outer = s.slice(0, inner);
+  const counter = new Array<number>(outer.length).fill(0);
+  let base = start;
+  for (let o = 0; o < dst.length; o += runLength) {
+    dst.set(src.subarray(base, base + runLength), o);
+    for (let axis = outer.length - 1; axis >= 0; axis--) {
+      counter[axis]++;
+      base += inStrides[axis];
+      if (counter[axis] < outer[axis]) break;
+      base -= inStrides[axis] * outer[axis];
+      counter[axis] = 0;
+    }
+  }
+  return out;
+}
+
+function sliceKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { begin, size } = args.attrs as { begin: number[]; size: number[] };
+  return sliceInfo(args.backend as WasmBackend, x, begin, size);
+}
+
+function splitVKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { numOrSizeSplits, axis } = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+  const $axis = tf.util.parseAxisParam(axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, $axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((n) => {
+    const size = [...x.shape];
+    size[$axis] = n;
+    const part = sliceInfo(args.backend as WasmBackend, x, [...begin], size);
+    begin[$axis] += n;
+    return part;
+  });
+}
+
+export function registerLayoutKernels(): void {
+  for (const [kernelName, kernelFunc] of [
+    ["Transpose", transposeKernel],
+    ["Slice", sliceKernel],
+    ["SplitV", splitVKernel],
+  ] as const) {
+    replaceWasmKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+}
