@@ -54,9 +54,9 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: 
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask?: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits); // (N, V)
-    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, logits.shape[1])), -1); // (N)
-    if (!mask) return tf.neg(tf.mean(picked)) as tf.Scalar;
+    const nll = tf.neg(tf.sum(tf.mul(logProbs, tf.oneHot(targets, logits.shape[1])), -1)); // (N)
+    if (!mask) return tf.mean(nll) as tf.Scalar;
     const m = tf.cast(mask, "float32");
-    return tf.div(tf.neg(tf.sum(tf.mul(picked, m))), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+    return tf.div(tf.sum(tf.mul(nll, m)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
   });
 }

@@ -128,6 +128,8 @@ describe("layout kernels on wasm match cpu", () => {
     [[2, 5, 3, 4], [0, 2, 1, 3]],
     [[2, 1, 3, 4], [3, 1, 0, 2]],
     [[70, 45], [1, 0]],
+    [[2, 1, 2, 32], [0, 2, 1, 3]],
+    [[3, 1, 4, 1, 5], [4, 1, 0, 3, 2]],
   ];
   for (const [shape, perm] of perms) {
     it(`transpose [${shape}] by [${perm}]`, async () => {

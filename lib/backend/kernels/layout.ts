@@ -24,17 +24,22 @@ function view(backend: WasmBackend, t: tf.TensorInfo): Heap {
 
 /** Drops size-1 axes and merges axes that stay adjacent and in order under perm. */
 function simplifyPermutation(shape: number[], perm: number[]): { shape: number[]; perm: number[] } {
-  const keep = perm.filter((p) => shape[p] !== 1);
+  // Renumber the axes that are not size 1, in input order.
+  const renumber = new Map<number, number>();
+  shape.forEach((n, axis) => n !== 1 && renumber.set(axis, renumber.size));
+  const reducedShape = shape.filter((n) => n !== 1);
+  const reducedPerm = perm.filter((p) => shape[p] !== 1).map((p) => renumber.get(p)!);
   const groups: number[][] = [];
-  for (const p of keep) {
+  for (const p of reducedPerm) {
     const last = groups.at(-1);
     if (last && last.at(-1)! + 1 === p) last.push(p);
     else groups.push([p]);
   }
   const order = [...groups].sort((a, b) => a[0] - b[0]);
-  const newShape = order.map((g) => g.reduce((n, p) => n * shape[p], 1));
-  const newPerm = groups.map((g) => order.indexOf(g));
-  return { shape: newShape, perm: newPerm };
+  return {
+    shape: order.map((g) => g.reduce((n, p) => n * reducedShape[p], 1)),
+    perm: groups.map((g) => order.indexOf(g)),
+  };
 }
 
 const TILE = 32;
@@ -106,7 +111,7 @@ export function transposeInfo(backend: WasmBackend, x: tf.TensorInfo, perm: numb
   const r = simple.shape.length;
   if (r <= 1) {
     dst.set(src);
-  } else if (r === 2) {
+  } else if (r === 2 && simple.perm[0] === 1) {
     transposeMatrices(src, dst, 1, simple.shape[0], simple.shape[1]);
   } else if (r === 3 && simple.perm[0] === 0 && simple.perm[1] === 2 && simple.perm[2] === 1) {
     transposeMatrices(src, dst, simple.shape[0], simple.shape[1], simple.shape[2]);
