@@ -1,2 +1,8 @@
 // The public `symtune` entry: one export line per module (append only).
 export * from "./display/index.ts";
+export * from "./collections/collection.ts";
+export * from "./collections/load.ts";
+export * from "./transforms/evol.ts";
+export * from "./transforms/labels.ts";
+export * from "./transforms/icl.ts";
+export * from "./transforms/symbol-tune.ts";

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import "../../kernel/magics/collection.ts";
+import "../../kernel/magics/evol.ts";
+import "../../kernel/magics/symbol_tune.ts";
+import { magicHelp, runLineMagic } from "../../kernel/magics/registry.ts";
+import type { MagicContext } from "../../kernel/magics/types.ts";
+import { Collection } from "../../lib/collections/collection.ts";
+import { RecordTable } from "../../lib/collections/table.ts";
+import { displaySymbol } from "../../lib/display/protocol.ts";
+import { UsageError } from "../../lib/errors.ts";
+
+function context(): MagicContext & { printed: string[] } {
+  const printed: string[] = [];
+  return {
+    printed,
+    signal: new AbortController().signal,
+    evaluate: async () => undefined,
+    display: () => {},
+    print: (text) => printed.push(text),
+    scope: {},
+  };
+}
+
+describe("%collection", () => {
+  it("loads a file, stores it with --as, and returns a collection that renders as a table", async () => {
+    const ctx = context();
+    const result = await runLineMagic("collection", "load data/samples/scan-instruction.jsonl --as scan", ctx);
+    expect(result).toBeInstanceOf(Collection);
+    expect(ctx.scope.scan).toBe(result);
+    const bundle = await (result as Collection)[displaySymbol]();
+    expect(bundle["text/html"]).toContain("I_TURN_LEFT I_WALK");
+  });
+
+  it("shows, summarises, splits and exports a collection variable", async () => {
+    const ctx = context();
+    await runLineMagic("collection", "load data/samples --as all", ctx);
+    const shown = (await runLineMagic("collection", "show all --n 2", ctx)) as RecordTable;
+    expect(shown.records.length).toBe(2);
+    const stats = (await runLineMagic("collection", "stats all", ctx)) as RecordTable;
+    expect(stats.records.map((r) => [r.task, r.rows])).toEqual([["malls", 3], ["scan", 6], ["spider", 4]]);
+    await runLineMagic("collection", "split all --held-out spider --test 0 --as parts", ctx);
+    expect((ctx.scope.parts_test as Collection).size).toBe(4);
+    expect((ctx.scope.parts_train as Collection).size).toBe(9);
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "symtune-magic-")), "all.jsonl");
+    const message = await runLineMagic("collection", `export all --out ${out} --layout messages`, ctx);
+    expect(message).toMatch(/^wrote 13 rows \(\d+ bytes, messages layout\) to /);
+    expect(readFileSync(out, "utf8")).toBe((ctx.scope.all as Collection).toJSONL("messages"));
+  });
+
+  it("names the variables that are collections when given one that is not", async () => {
+    const ctx = context();
+    ctx.scope.rows = [1, 2];
+    await runLineMagic("collection", "load data/samples --as all", ctx);
+    await expect(runLineMagic("collection", "stats rows", ctx)).rejects.toThrow(
+      new UsageError('collection stats: "rows" is not a collection (collections defined: all)'),
+    );
+  });
+
+  it("counts skipped rows when asked to skip malformed ones", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "symtune-magic-"));
+    const file = path.join(dir, "bad.jsonl");
+    (await import("node:fs")).writeFileSync(file, '{"prompt":"a","completion":"b"}\n{"prompt":"a"}\n');
+    const ctx = context();
+    const loaded = (await runLineMagic("collection", `load ${file} --on-error skip`, ctx)) as Collection;
+    expect(loaded.size).toBe(1);
+    expect(ctx.printed.join("")).toContain(`skipped 1 malformed rows; first: ${file}:2 field "completion": missing`);
+  });
+
+  it("has %collection? help from its argument spec", () => {
+    const help = magicHelp("collection");
+    expect(help).toContain("Usage: %collection");
+    expect(help).toContain("--held-out");
+    expect(help).toContain("%collection load scan --n 200 --seed 1 --as scan");
+  });
+});
+
+describe("%evol", () => {
+  it("renames symbols with --rate 1 and inverts with --invert", async () => {
+    const ctx = context();
+    await runLineMagic("collection", "load data/samples/scan-instruction.jsonl --as scan", ctx);
+    const evolved = (await runLineMagic("evol", "scan --rate 1 --seed 4 --as scan_evol", ctx)) as Collection;
+    expect(ctx.printed.join("")).toContain("Symbol-evol: renamed 6 of 6 rows");
+    expect(evolved.rows[0]!.output).not.toContain("I_JUMP");
+    const back = (await runLineMagic("evol", "scan_evol --invert", ctx)) as Collection;
+    expect(back.rows).toEqual((ctx.scope.scan as Collection).rows);
+    expect(magicHelp("evol")).toContain("--rate");
+  });
+});
+
+describe("%symbol_tune", () => {
+  it("has help naming the settings", () => {
+    const help = magicHelp("symbol_tune");
+    for (const flag of ["--eval", "--instruction", "--symbol-labels", "--flip", "--min-k", "--max-k"]) expect(help).toContain(flag);
+  });
+});
