@@ -1,0 +1,130 @@
+/**
+ * %collection: load, list, show, stats, split and export collections. Thin: parse, call
+ * lib/collections, return the result (a Collection renders as a table). Library modules are
+ * imported on first use so a kernel that never touches collections does not load them.
+ */
+import { existsSync } from "node:fs";
+import { UsageError } from "../../lib/errors.ts";
+import type { Collection } from "../../lib/collections/collection.ts";
+import { registerMagic } from "./registry.ts";
+import type { MagicArgs, MagicContext } from "./types.ts";
+
+const ACTIONS = ["load", "list", "show", "stats", "split", "export"] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** The collection a notebook variable holds, or a UsageError naming the ones that exist. */
+export async function collectionFromScope(magic: string, name: unknown, scope: Record<string, unknown>): Promise<Collection> {
+  const { Collection } = await import("../../lib/collections/collection.ts");
+  if (typeof name !== "string" || name === "") throw new UsageError(`${magic}: name the collection variable (e.g. %${magic} scan)`);
+  const value = scope[name];
+  if (value instanceof Collection) return value;
+  const known = Object.keys(scope).filter((k) => scope[k] instanceof Collection);
+  const list = known.length ? `collections defined: ${known.join(", ")}` : "no collection is defined yet; %collection load NAME --as VAR makes one";
+  throw new UsageError(`${magic}: "${name}" is not a collection (${list})`);
+}
+
+/** Stores under --as (must be an identifier) and returns the value. */
+export function storeAs<T>(magic: string, name: unknown, value: T, scope: Record<string, unknown>): T {
+  if (name === undefined) return value;
+  if (typeof name !== "string" || !/^[A-Za-z_$][\w$]*$/.test(name)) {
+    throw new UsageError(`${magic}: --as must be a variable name (letters, digits, _ and $, not starting with a digit), got "${String(name)}"`);
+  }
+  scope[name] = value;
+  return value;
+}
+
+function looksLikePath(target: string): boolean {
+  return /[\\/]/.test(target) || /\.(jsonl|json)$/.test(target) || existsSync(target);
+}
+
+async function load(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
+  const target = args.target as string | undefined;
+  if (!target) throw new UsageError("%collection load: give a family name (see %collection list) or a .jsonl/.json file or folder");
+  let collection: Collection;
+  if (looksLikePath(target)) {
+    const { loadCollection } = await import("../../lib/collections/load.ts");
+    collection = await loadCollection(target, {
+      onError: args.onError as "throw" | "skip",
+      limit: args.limit as number | undefined,
+      sample: args.sample !== undefined ? { n: args.sample as number, seed: args.seed as number } : undefined,
+    });
+    if (collection.report?.skipped) {
+      ctx.print(`skipped ${collection.report.skipped} malformed rows; first: ${collection.report.errors[0]}\n`);
+    }
+  } else {
+    const { generateCollection } = await import("../../lib/collections/registry.ts");
+    collection = generateCollection(target, (args.n as number | undefined) ?? 100, args.seed as number);
+  }
+  return storeAs("%collection load", args.as, collection, ctx.scope);
+}
+
+async function split(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
+  const collection = await collectionFromScope("collection split", args.target, ctx.scope);
+  const heldOut = typeof args.heldOut === "string" && args.heldOut ? args.heldOut.split(",").map((t) => t.trim()) : [];
+  const parts = collection.split({ test: args.test as number, valid: args.valid as number, heldOutTasks: heldOut, seed: args.seed as number });
+  const prefix = (args.as as string | undefined) ?? (args.target as string);
+  for (const part of ["train", "valid", "test"] as const) storeAs("%collection split", `${prefix}_${part}`, parts[part], ctx.scope);
+  const { RecordTable } = await import("../../lib/collections/table.ts");
+  return new RecordTable(
+    (["train", "valid", "test"] as const).map((part) => ({
+      variable: `${prefix}_${part}`,
+      rows: parts[part].size,
+      tasks: new Set(parts[part].rows.map((r) => r.task)).size,
+    })),
+    `split of "${collection.name}" (seed ${args.seed})`,
+  );
+}
+
+registerMagic({
+  name: "collection",
+  mode: "line",
+  summary: "Load, list, show, split and export symbolic collections",
+  help: [
+    "%collection list                              built-in families and classification tasks",
+    "%collection load scan --n 200 --seed 1 --as scan   generate a built-in family",
+    "%collection load data/x.jsonl --as x          load JSONL/JSON (a file or a folder)",
+    "%collection show scan --n 5                   the first rows as a table",
+    "%collection stats scan                        rows and mean lengths per task",
+    "%collection split scan --test 0.1 --held-out sql   stores scan_train, scan_valid, scan_test",
+    "%collection export scan --out scan.jsonl --layout messages",
+  ].join("\n"),
+  args: [
+    { name: "action", help: "what to do", choices: ACTIONS, required: true },
+    { name: "target", help: "family name or path (load), else the collection variable" },
+    { name: "n", option: true, short: "n", type: "integer", help: "rows to generate (load, default 100) or to show (show, default 10)" },
+    { name: "seed", option: true, type: "integer", default: 0, help: "seed for generation, sampling and splitting" },
+    { name: "as", option: true, help: "variable to store the result in (split: prefix)" },
+    { name: "on-error", option: true, choices: ["throw", "skip"], default: "throw", help: "load: fail on a malformed row, or skip and count it" },
+    { name: "limit", option: true, type: "integer", help: "load: keep at most this many rows from files" },
+    { name: "sample", option: true, type: "integer", help: "load: keep a seeded uniform sample of this many rows (one pass)" },
+    { name: "test", option: true, type: "number", default: 0.1, help: "split: fraction for test" },
+    { name: "valid", option: true, type: "number", default: 0, help: "split: fraction for valid" },
+    { name: "held-out", option: true, help: "split: comma-separated tasks that go wholly to test" },
+    { name: "out", option: true, help: "export: the JSONL file to write" },
+    { name: "layout", option: true, choices: ["prompt-completion", "messages", "rows"], default: "prompt-completion", help: "export: JSONL layout" },
+  ],
+  async run(args, ctx) {
+    switch (args.action as Action) {
+      case "load":
+        return load(args, ctx);
+      case "list": {
+        const { listFamilies } = await import("../../lib/collections/registry.ts");
+        const { RecordTable } = await import("../../lib/collections/table.ts");
+        const infos = listFamilies().map(({ name, kind, domain, form, checker, role }) => ({ name, kind, domain, form, checker, role: role ?? "" }));
+        return new RecordTable(infos, `${infos.length} built-in collections`);
+      }
+      case "show":
+        return (await collectionFromScope("collection show", args.target, ctx.scope)).table((args.n as number | undefined) ?? 10);
+      case "stats":
+        return (await collectionFromScope("collection stats", args.target, ctx.scope)).statsTable();
+      case "split":
+        return split(args, ctx);
+      case "export": {
+        const collection = await collectionFromScope("collection export", args.target, ctx.scope);
+        if (typeof args.out !== "string") throw new UsageError("%collection export: give the file to write with --out FILE");
+        const written = await collection.export(args.out, args.layout as "prompt-completion");
+        return `wrote ${written.rows} rows (${written.bytes} bytes, ${args.layout} layout) to ${written.file}`;
+      }
+    }
+  },
+});
