@@ -46,7 +46,7 @@ let reloads = 0;
 export async function loadExtension(
   specifier: string,
   ctx: Pick<MagicContext, "print">,
-  cwd = process.cwd(),
+  cwd: string = process.cwd(),
 ): Promise<string[]> {
   const file = resolveExtension(specifier, cwd);
   if (loaded.has(file)) {

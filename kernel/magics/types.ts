@@ -43,6 +43,8 @@ export interface MagicContext {
   print(text: string): void;
   /** The user's global scope: magics may read or define variables (e.g. `--as name`). */
   scope: Record<string, unknown>;
+  /** The notebook's directory, where relative paths (`%load_ext ./x.ts`) resolve; default process.cwd(). */
+  cwd?: string;
 }
 
 export type MagicArgs = Record<string, unknown> & { _: string[] };

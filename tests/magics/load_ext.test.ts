@@ -85,6 +85,20 @@ describe("%load_ext of a local module", () => {
   });
 });
 
+describe("where %load_ext looks", () => {
+  it("resolves a relative path from the notebook's directory (ctx.cwd)", async () => {
+    const notebookDir = path.join(temp, "nb");
+    mkdirSync(notebookDir, { recursive: true });
+    writeFileSync(
+      path.join(notebookDir, "local_ext.mjs"),
+      'export default (api) => api.registerMagic({ name: "here", mode: "line", summary: "h", args: [], run: () => "here" });\n',
+    );
+    const ctx = Object.assign(recordingContext(), { cwd: notebookDir });
+    await runLineMagic("load_ext", "./local_ext.mjs", ctx);
+    expect(await runLineMagic("here", "", ctx)).toBe("here");
+  });
+});
+
 describe("%load_ext of an npm package", () => {
   it("resolves an ESM-only package's import export from node_modules and runs its loader", async () => {
     const project = path.join(temp, "project");

@@ -26,7 +26,7 @@ registerMagic({
   help: apiHelp,
   args: [moduleArg],
   async run(args, ctx) {
-    await loadExtension(args.module as string, ctx);
+    await loadExtension(args.module as string, ctx, ctx.cwd);
   },
 });
 
@@ -37,6 +37,6 @@ registerMagic({
   help: "Re-imports the extension's own module (not its dependencies) and runs its loader again.",
   args: [moduleArg],
   async run(args, ctx) {
-    await reloadExtension(args.module as string, ctx);
+    await reloadExtension(args.module as string, ctx, ctx.cwd);
   },
 });
