@@ -1,0 +1,109 @@
+/**
+ * The editor's requests: completion, inspection (and the pager's `name?`), and is_complete.
+ * Completion and inspection ask the language service in the context of earlier cells, with
+ * magic lines blanked out so positions stay valid.
+ */
+import ts from "typescript";
+import type { CompleteResult, InspectResult, IsCompleteStatus } from "../protocol.ts";
+import { isInternalName } from "./globals.ts";
+import { blankMagicLines, parseCellMagic, parseHelpRequest } from "./magiclines.ts";
+import { topLevelNames, type CellService } from "./service.ts";
+
+const IDENT = /[\w$]/;
+
+export function completeCode(
+  service: CellService,
+  code: string,
+  cursor: number,
+  magicNames: () => { line: string[]; cell: string[] },
+): CompleteResult {
+  const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+  const magic = /^(\s*)(%%?)([\w.-]*)$/.exec(code.slice(lineStart, cursor));
+  if (magic) {
+    const [, indent, percent, partial] = magic;
+    const names = percent === "%%" ? magicNames().cell : magicNames().line;
+    return {
+      matches: names.filter((n) => n.startsWith(partial!)).map((n) => percent + n),
+      cursorStart: lineStart + indent!.length,
+      cursorEnd: cursor,
+      metadata: {},
+    };
+  }
+  let start = cursor;
+  while (start > 0 && IDENT.test(code[start - 1]!)) start--;
+  const prefix = code.slice(start, cursor);
+  const text = blankMagicLines(code);
+  service.setCell(text, topLevelNames(text));
+  const info = service.completions(cursor);
+  const entries = (info?.entries ?? []).filter((e) => !isInternalName(e.name));
+  const rank = (name: string) => (name.startsWith(prefix) ? 0 : name.toLowerCase().startsWith(prefix.toLowerCase()) ? 1 : 2);
+  const matches = entries
+    .filter((e) => rank(e.name) < 2)
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.sortText.localeCompare(b.sortText) || a.name.localeCompare(b.name))
+    .map((e) => e.name);
+  return { matches: [...new Set(matches)], cursorStart: start, cursorEnd: cursor, metadata: {} };
+}
+
+export function inspectCode(service: CellService, code: string, cursor: number): InspectResult {
+  const text = blankMagicLines(code);
+  // Inspect the identifier the cursor is in or just after.
+  let position = cursor;
+  if (position > 0 && !IDENT.test(text[position] ?? "") && IDENT.test(text[position - 1] ?? "")) position--;
+  if (!IDENT.test(text[position] ?? "")) return { found: false, data: {} };
+  service.setCell(text, topLevelNames(text));
+  const info = service.quickInfo(position);
+  if (!info) return { found: false, data: {} };
+  return { found: true, data: quickInfoBundle(info) };
+}
+
+/** The pager text for `expression?`: its signature and documentation. */
+export function symbolHelp(service: CellService, expression: string): Record<string, string> {
+  const text = expression.replace(/\s+/g, "");
+  service.setCell(text, new Set());
+  const info = service.quickInfo(text.length - 1);
+  if (!info) return { "text/plain": `Object \`${expression}\` not found.` };
+  return quickInfoBundle(info);
+}
+
+function quickInfoBundle(info: ts.QuickInfo): Record<string, string> {
+  const signature = ts.displayPartsToString(info.displayParts);
+  const docs = ts.displayPartsToString(info.documentation);
+  const tags = (info.tags ?? []).map((t) => `@${t.name}${t.text ? " " + ts.displayPartsToString(t.text) : ""}`);
+  const plain = [signature, docs, tags.join("\n")].filter((s) => s.length > 0).join("\n\n");
+  const markdown = ["```typescript\n" + signature + "\n```", docs, tags.map((t) => `*${t}*`).join("  \n")].filter((s) => s.length > 0).join("\n\n");
+  return { "text/plain": plain, "text/markdown": markdown };
+}
+
+const OPENERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
+
+/**
+ * complete: the cell can run; incomplete: an open bracket, string, template or comment, or
+ * an expression cut off at the end (the frontend should wait for more lines); invalid: the
+ * cell can never parse, whatever follows.
+ */
+export function isCompleteCode(code: string): { status: IsCompleteStatus; indent?: string } {
+  if (parseCellMagic(code) || parseHelpRequest(code)) return { status: "complete" };
+  const text = blankMagicLines(code);
+  const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
+  const stack: string[] = [];
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (scanner.isUnterminated()) return { status: "incomplete", indent: "  ".repeat(Math.max(stack.length, 1)) };
+    const tokenText = scanner.getTokenText();
+    if (token === ts.SyntaxKind.TemplateHead) stack.push("${");
+    else if (tokenText === "(" || tokenText === "[" || tokenText === "{") stack.push(tokenText);
+    else if (token === ts.SyntaxKind.CloseBraceToken && stack[stack.length - 1] === "${") {
+      stack.pop();
+      const next = scanner.reScanTemplateToken(false);
+      if (scanner.isUnterminated()) return { status: "incomplete", indent: "" };
+      if (next === ts.SyntaxKind.TemplateMiddle) stack.push("${");
+    } else if (tokenText in OPENERS) {
+      if (stack.pop() !== OPENERS[tokenText]) return { status: "invalid" };
+    }
+  }
+  if (stack.length > 0) return { status: "incomplete", indent: "  ".repeat(stack.length) };
+  const sf = ts.createSourceFile("cell.ts", text, ts.ScriptTarget.ES2022, false);
+  const errors = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  if (errors.length === 0) return { status: "complete" };
+  const end = text.trimEnd().length;
+  return errors.every((d) => (d.start ?? 0) >= end) ? { status: "incomplete", indent: "" } : { status: "invalid" };
+}

@@ -1,0 +1,177 @@
+/**
+ * The kernel's Executor (kernel/protocol.ts): runs TypeScript cells on the main thread.
+ *
+ * One execution: clear the interrupt flag, point console/display/input at the cell's CellIO,
+ * then either answer a help request (pager), run a cell magic, or compile the cell (line
+ * magics become calls) and run it. The cell's promise races the interrupt, so a cell stuck on
+ * a promise that never settles still ends with KeyboardInterrupt when the user asks.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { toMimeBundle } from "../../lib/display/bundle.ts";
+import { display } from "../../lib/display/display.ts";
+import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.ts";
+import type { MagicContext } from "../magics/types.ts";
+import type { CellIO, ExecOutcome, ExecuteOptions, Executor, InterruptFlag } from "../protocol.ts";
+import { completeCode, inspectCode, isCompleteCode, symbolHelp } from "./assist.ts";
+import { CellCompiler } from "./compile.ts";
+import { routeConsole } from "./console.ts";
+import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
+import { parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
+import { errorOutcome } from "./outcome.ts";
+import { CellRuntime, KeyboardInterrupt, ensureTypeScriptLoader } from "./runtime.ts";
+import { CellService } from "./service.ts";
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+type Registry = typeof import("../magics/registry.ts");
+
+export interface ExecutorOptions {
+  flag: InterruptFlag;
+  globals: Record<string, unknown>;
+  /** The notebook's directory: imports and the type checker resolve from here. */
+  cwd?: string;
+  /** Parse lib and @types in the background right after start (default true). */
+  warmUp?: boolean;
+}
+
+export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
+  const [ts] = await Promise.all([import("typescript"), ensureTypeScriptLoader()]);
+  return new TypeScriptExecutor(options, ts.default.version);
+}
+
+class TypeScriptExecutor implements Executor {
+  readonly scope: Record<string, unknown>;
+  private readonly service: CellService;
+  private readonly compiler: CellCompiler;
+  private readonly runtime: CellRuntime;
+  private io: CellIO | null = null;
+  private label = "cell";
+  private abort = new AbortController();
+  private registry: Registry | null = null;
+  private warm: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    options: ExecutorOptions,
+    readonly languageVersion: string,
+  ) {
+    const dir = options.cwd ?? process.cwd();
+    this.runtime = new CellRuntime(options.flag, PROJECT_ROOT);
+    this.service = new CellService(dir, PROJECT_ROOT, globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)));
+    this.compiler = new CellCompiler(this.service);
+    this.scope = {
+      ...options.globals,
+      display,
+      input: (prompt = "", password = false) => this.cellIO().input(String(prompt), Boolean(password)),
+      prompt: (message = "") => this.cellIO().input(String(message), false),
+      [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => r.runLineMagic(name, args, this.magicContext())),
+    };
+    if (options.warmUp !== false) {
+      this.warm = setTimeout(() => this.warmUp(), 0);
+      this.warm.unref?.();
+    }
+  }
+
+  async execute(code: string, io: CellIO, options: ExecuteOptions): Promise<ExecOutcome> {
+    this.warmUp();
+    this.runtime.begin();
+    this.abort = new AbortController();
+    const abort = this.abort;
+    this.io = io;
+    this.label = `In [${options.executionCount}]`;
+    routeConsole(io);
+    setDisplaySink({
+      display: (bundle, opts) => io.display(bundle, opts),
+      update: (id, bundle, metadata) => io.update(id, bundle, metadata),
+      clear: (wait) => io.clearOutput(wait),
+      stdout: (text) => io.stdout(text),
+    });
+    try {
+      const value = await untilInterrupted(this.run(code), abort.signal);
+      return value === undefined ? { status: "ok" } : { status: "ok", result: await toMimeBundle(value) };
+    } catch (error) {
+      return errorOutcome(error);
+    }
+  }
+
+  interrupt(): void {
+    this.runtime.interrupt();
+    this.abort.abort(new KeyboardInterrupt());
+  }
+
+  async complete(code: string, cursorPos: number) {
+    const registry = code.includes("%") ? await this.magics() : null;
+    return completeCode(this.service, code, cursorPos, () => registry?.magicNames() ?? { line: [], cell: [] });
+  }
+
+  async inspect(code: string, cursorPos: number, _detailLevel: 0 | 1) {
+    return inspectCode(this.service, code, cursorPos);
+  }
+
+  async isComplete(code: string) {
+    return isCompleteCode(code);
+  }
+
+  /** Compiles and runs TypeScript in the cell scope; the value of its last expression. */
+  async evaluate(code: string): Promise<unknown> {
+    const cell = this.compiler.compile(rewriteLineMagics(code), this.label);
+    return await cell.run(this.scope, this.runtime);
+  }
+
+  private async run(code: string): Promise<unknown> {
+    const help = parseHelpRequest(code);
+    if (help) {
+      const bundle = help.kind === "magic" ? { "text/plain": (await this.magics()).magicHelp(help.name) } : symbolHelp(this.service, help.expression);
+      this.cellIO().page(bundle);
+      return undefined;
+    }
+    const cellMagic = parseCellMagic(code);
+    if (cellMagic) {
+      const registry = await this.magics();
+      return await registry.runCellMagic(cellMagic.name, cellMagic.args, cellMagic.body, this.magicContext());
+    }
+    return await this.evaluate(code);
+  }
+
+  private magicContext(): MagicContext {
+    const io = this.cellIO();
+    return {
+      signal: AbortSignal.any([io.signal, this.abort.signal]),
+      evaluate: (code) => this.evaluate(code),
+      display: (value: unknown, options?: DisplayOptions) => void display(value, options),
+      print: (text) => io.stdout(text.endsWith("\n") ? text : text + "\n"),
+      scope: this.scope,
+    };
+  }
+
+  /** The magic registry and the built-in magics, loaded on first use. */
+  private async magics(): Promise<Registry> {
+    if (!this.registry) {
+      await import("../magics/index.ts");
+      this.registry = await import("../magics/registry.ts");
+    }
+    return this.registry;
+  }
+
+  private cellIO(): CellIO {
+    if (!this.io) throw new Error("no cell is running");
+    return this.io;
+  }
+
+  private warmUp(): void {
+    if (this.warm === undefined) return;
+    clearTimeout(this.warm);
+    this.warm = undefined;
+    this.service.warmUp();
+  }
+}
+
+/** The cell's value, or KeyboardInterrupt as soon as the cell is interrupted. */
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new KeyboardInterrupt());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new KeyboardInterrupt());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

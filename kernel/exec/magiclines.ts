@@ -1,0 +1,57 @@
+/**
+ * IPython's surface syntax on top of TypeScript, recognised before the compiler sees a cell:
+ * `%%name args` on the first line makes the whole cell a cell magic; a whole line
+ * `%name args` is a line magic call that mixes with code; `name?`, `name??`, `?name` and
+ * `%name?` ask for help (the pager).
+ */
+import { MAGIC_CALL } from "./globals.ts";
+
+export interface CellMagic {
+  name: string;
+  args: string;
+  body: string;
+}
+
+export type HelpRequest = { kind: "magic"; name: string } | { kind: "symbol"; expression: string };
+
+const LINE_MAGIC = /^([ \t]*)%(?!%)([A-Za-z_][\w.-]*)(?:[ \t]+(.*?))?[ \t]*$/;
+const CELL_MAGIC = /^%%([A-Za-z_][\w.-]*)(?:[ \t]+(.*?))?[ \t]*(?:\r?\n|$)/;
+
+export function parseCellMagic(code: string): CellMagic | undefined {
+  const match = CELL_MAGIC.exec(code.replace(/^\s*\n/, ""));
+  if (!match) return undefined;
+  const trimmed = code.replace(/^\s*\n/, "");
+  return { name: match[1]!, args: match[2] ?? "", body: trimmed.slice(match[0].length) };
+}
+
+export function parseHelpRequest(code: string): HelpRequest | undefined {
+  const text = code.trim();
+  const magic = /^%{1,2}([A-Za-z_][\w.-]*)\?{1,2}$/.exec(text) ?? /^\?{1,2}%{1,2}([A-Za-z_][\w.-]*)$/.exec(text);
+  if (magic) return { kind: "magic", name: magic[1]! };
+  const symbol = /^([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\?{1,2}$/.exec(text) ?? /^\?{1,2}\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)$/.exec(text);
+  if (symbol) return { kind: "symbol", expression: symbol[1]! };
+  return undefined;
+}
+
+/** Whole-line `%name args` → `await __symtune_magic("name", "args")`; the line count is kept. */
+export function rewriteLineMagics(code: string): string {
+  if (!code.includes("%")) return code;
+  return code
+    .split("\n")
+    .map((line) => {
+      const match = LINE_MAGIC.exec(line);
+      if (!match) return line;
+      return `${match[1]}await ${MAGIC_CALL}(${JSON.stringify(match[2])}, ${JSON.stringify(match[3] ?? "")})`;
+    })
+    .join("\n");
+}
+
+/** Replaces magic lines by spaces of the same length: positions stay valid for the service. */
+export function blankMagicLines(code: string): string {
+  if (!code.includes("%")) return code;
+  const lines = code.split("\n");
+  const magicCell = CELL_MAGIC.test(code);
+  return lines
+    .map((line, i) => ((magicCell && i === 0) || LINE_MAGIC.test(line) ? " ".repeat(line.length) : line))
+    .join("\n");
+}

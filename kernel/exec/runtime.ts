@@ -1,0 +1,114 @@
+/**
+ * What compiled cells call at run time (`__symtune_rt` in transform.ts): interrupt checks at
+ * loop heads and after awaits, and module loading for the cell's imports.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import vm from "node:vm";
+import type { InterruptFlag } from "../protocol.ts";
+
+/** Raised in cell code when the user interrupts, as IPython's KeyboardInterrupt. */
+export class KeyboardInterrupt extends Error {
+  override name = "KeyboardInterrupt";
+  constructor() {
+    super("Execution interrupted");
+  }
+}
+
+export class CellRuntime {
+  /** Incremented per execution; an `await` remembers the epoch it started in. */
+  epoch = 0;
+  private readonly interruptedEpochs = new Set<number>();
+  private aborted = false;
+
+  constructor(
+    private readonly flag: InterruptFlag,
+    private readonly projectRoot: string,
+  ) {}
+
+  /** A new execution: clears the shared flag and the previous cell's interrupt. */
+  begin(): number {
+    this.flag.clear();
+    this.aborted = false;
+    return ++this.epoch;
+  }
+
+  /** The current execution was interrupted (from the main thread). */
+  interrupt(): void {
+    this.aborted = true;
+    this.interruptedEpochs.add(this.epoch);
+  }
+
+  get interrupted(): boolean {
+    return this.aborted || this.flag.raised;
+  }
+
+  /** At every loop head. Reads the shared flag, so it works while the main thread is blocked. */
+  check(): void {
+    if (this.aborted || this.flag.raised) throw new KeyboardInterrupt();
+  }
+
+  /** After every await: `after(epochBefore, await x)`. */
+  after<T>(epoch: number, value: T): T {
+    if (this.aborted || this.flag.raised || this.interruptedEpochs.has(epoch)) throw new KeyboardInterrupt();
+    return value;
+  }
+
+  /** `import ... from "symtune"` means this project's library, wherever the notebook is. */
+  specifier(specifier: unknown): unknown {
+    if (specifier === "symtune") return pathToFileURL(path.join(this.projectRoot, "lib", "index.ts")).href;
+    return specifier;
+  }
+
+  /** Loads a cell's static import. */
+  async load(specifier: string, importer: (specifier: unknown) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    return await importer(this.specifier(specifier));
+  }
+
+  /**
+   * An import binding. tsx loads `.ts` files of a CommonJS package as CommonJS, so their
+   * named exports may sit on `default`; esModuleInterop semantics for `default` itself.
+   */
+  pick(ns: Record<string, unknown>, name: string): unknown {
+    if (name === "default") {
+      const value = ns.default as { __esModule?: boolean; default?: unknown } | undefined;
+      return value && value.__esModule && "default" in value ? value.default : value;
+    }
+    if (name in ns) return ns[name];
+    const fallback = ns.default as Record<string, unknown> | undefined;
+    return fallback !== null && typeof fallback === "object" ? fallback[name] : undefined;
+  }
+}
+
+let tsxReady: Promise<void> | undefined;
+
+/**
+ * Cells import `.ts` files through Node's own module loader. The kernel's CLI registers tsx
+ * there already; elsewhere (a test runner with its own loader) register it once. A probe
+ * module tells which: a failed load is cached per URL, so the probe is never a user's file.
+ */
+export function ensureTypeScriptLoader(): Promise<void> {
+  tsxReady ??= (async () => {
+    const probe = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), "ts-probe.ts")).href;
+    const importer = new vm.Script("(specifier) => import(specifier)", {
+      filename: fileURLToPath(import.meta.url),
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }).runInThisContext() as (specifier: string) => Promise<unknown>;
+    try {
+      await importer(probe);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+      const { register } = await import("tsx/esm/api");
+      register();
+    }
+    // A `.ts` file outside a "type": "module" package is CommonJS to Node; with only the ESM
+    // hooks its `export` syntax fails ("require() ES Module in a cycle"). tsx's CommonJS
+    // hooks compile it; they mark themselves by handling the .ts extension.
+    if (!createRequire(import.meta.url).extensions[".ts"]) {
+      const { register } = await import("tsx/cjs/api");
+      register();
+    }
+  })();
+  return tsxReady;
+}

@@ -1,0 +1,301 @@
+/**
+ * The TypeScript language service over a notebook's cells.
+ *
+ * Each cell is checked as a module file in the user's working directory (so `./util.ts` and
+ * `node_modules` resolve from there). What earlier cells declared lives in immutable virtual
+ * declaration files, one per committed cell (`__symtune_cell_<k>.d.ts`, emitted by the
+ * compiler, so inferred types are kept exactly). The cell being checked gets a synthetic
+ * tail that imports every live name from the file that last declared it and re-exports its
+ * own top-level names; appending (not prepending) keeps the user's positions unchanged.
+ * A name redeclared later simply points at the newer file, so `let x` can be declared again.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+
+export const CELL_PREFIX = "__symtune_cell";
+/** Virtual module holding the kernel's own globals (display, input, ...): "cell 0". */
+const GLOBALS_KEY = 0;
+
+interface VirtualFile {
+  text: string;
+  version: number;
+}
+
+export interface CellDiagnostic {
+  line: number; // 1-based
+  column: number; // 1-based
+  message: string;
+  code: number;
+}
+
+export class CellService {
+  readonly cellFile: string;
+  private readonly files = new Map<string, VirtualFile>();
+  /** Live top-level name → key of the declaration file that last declared it. */
+  private readonly owners = new Map<string, number>();
+  private nextKey = 1;
+  /** Changes whenever a new declaration file is committed; compile caches key on it. */
+  generation = 0;
+  private readonly service: ts.LanguageService;
+  private readonly options: ts.CompilerOptions;
+  private userLength = 0;
+
+  constructor(
+    readonly dir: string,
+    projectRoot: string,
+    globalsDeclarations: string,
+  ) {
+    this.cellFile = path.join(dir, `${CELL_PREFIX}.ts`);
+    this.options = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ["lib.es2023.d.ts"],
+      types: ["node"],
+      typeRoots: [path.join(projectRoot, "node_modules", "@types")],
+      paths: { symtune: [path.join(projectRoot, "lib", "index.ts")] },
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      resolveJsonModule: true,
+      allowImportingTsExtensions: true,
+      declaration: true,
+      inlineSourceMap: true,
+      newLine: ts.NewLineKind.LineFeed,
+    };
+    this.setFile(this.declFile(GLOBALS_KEY), globalsDeclarations);
+    for (const name of exportedNames(globalsDeclarations)) this.owners.set(name, GLOBALS_KEY);
+    this.setFile(this.cellFile, "export {};\n");
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => this.options,
+      // Only the cell is a root: earlier cells' declaration files are reached through its
+      // imports, so committing one re-resolves the cell alone, not the whole program.
+      getScriptFileNames: () => [this.cellFile],
+      getScriptVersion: (file) => String(this.files.get(file)?.version ?? diskVersion(file)),
+      getScriptSnapshot: (file) => {
+        const virtual = this.files.get(file);
+        return virtual ? ts.ScriptSnapshot.fromString(virtual.text) : disk.snapshot(file);
+      },
+      getCurrentDirectory: () => dir,
+      getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+      fileExists: (file) => this.files.has(file) || disk.fileExists(file),
+      readFile: (file) => this.files.get(file)?.text ?? disk.readFile(file),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: disk.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: disk.realpath,
+      resolveModuleNameLiterals: (literals, containingFile, redirected, options, containingSourceFile) =>
+        literals.map((literal) => {
+          const resolve = () =>
+            ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirected,
+              ts.getModeForUsageLocation(containingSourceFile, literal, options));
+          // @types/node imports ambient modules ("node:fs") that never resolve to a file, and
+          // TypeScript retries failed resolutions on every update; installed files keep theirs.
+          if (!containingFile.includes("/node_modules/")) return resolve();
+          const key = `${containingFile}\0${literal.text}`;
+          let known = installedResolutions.get(key);
+          if (!known) installedResolutions.set(key, (known = resolve()));
+          return known;
+        }),
+    };
+    // Keeps package.json lookups (module format of every file) across program updates.
+    const resolutionCache = ts.createModuleResolutionCache(dir, (f) => f, this.options);
+    Object.assign(host, { getModuleResolutionCache: () => resolutionCache });
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /** Parses lib and @types once, so the first cell does not pay for it. */
+  warmUp(): void {
+    this.setCell("");
+    this.service.getSemanticDiagnostics(this.cellFile);
+  }
+
+  /**
+   * Makes `code` the current cell. `declared` are its own top-level names (not imported
+   * from earlier cells); every other live name is imported from its owner.
+   */
+  setCell(code: string, declared: ReadonlySet<string> = topLevelNames(code)): void {
+    const byOwner = new Map<number, string[]>();
+    for (const [name, key] of this.owners) {
+      if (declared.has(name)) continue;
+      byOwner.set(key, [...(byOwner.get(key) ?? []), name]);
+    }
+    const imports = [...byOwner].map(([key, names]) => `import { ${names.join(", ")} } from "./${CELL_PREFIX}_${key}";`);
+    const exports = declared.size > 0 ? `export { ${[...declared].join(", ")} };` : "export {};";
+    this.userLength = code.length;
+    this.setFile(this.cellFile, `${code}\n;${imports.join(" ")}\n${exports}\n`);
+  }
+
+  /** Length of the user's code in the current cell file; everything after is synthetic. */
+  get codeLength(): number {
+    return this.userLength;
+  }
+
+  program(): ts.Program {
+    const program = this.service.getProgram();
+    if (!program) throw new Error("TypeScript language service has no program");
+    return program;
+  }
+
+  sourceFile(): ts.SourceFile {
+    const sf = this.program().getSourceFile(this.cellFile);
+    if (!sf) throw new Error("the current cell is missing from the program");
+    return sf;
+  }
+
+  /** Syntax and type errors of the current cell, in the user's coordinates. */
+  diagnostics(): CellDiagnostic[] {
+    const all = [...this.service.getSyntacticDiagnostics(this.cellFile), ...this.service.getSemanticDiagnostics(this.cellFile)];
+    const sf = this.sourceFile();
+    const checker = this.program().getTypeChecker();
+    const out: CellDiagnostic[] = [];
+    for (const d of all) {
+      if (d.category !== ts.DiagnosticCategory.Error || d.code === UNTYPED_MODULE) continue;
+      let message = ts.flattenDiagnosticMessageText(d.messageText, " ");
+      if (d.code === ASSIGN_TO_IMPORT && d.start !== undefined) {
+        // Earlier cells' names reach this cell as imports; assigning a `let` from an
+        // earlier cell is fine, assigning a `const` keeps TypeScript's usual wording.
+        const kind = earlierDeclarationKind(checker, sf, d.start);
+        if (kind === "mutable") continue;
+        if (kind === "const") message = message.replace("because it is an import", "because it is a constant");
+      }
+      const pos = d.start === undefined ? { line: 0, character: 0 } : sf.getLineAndCharacterOfPosition(Math.min(d.start, this.userLength));
+      out.push({ line: pos.line + 1, column: pos.character + 1, message, code: d.code });
+    }
+    return out;
+  }
+
+  /**
+   * Records the current cell's declarations (from the compiler's .d.ts output) as a new
+   * immutable declaration file, making `declared` names point at it.
+   */
+  commit(dts: string, declared: ReadonlySet<string>): void {
+    if (declared.size === 0) return;
+    const key = this.nextKey++;
+    this.setFile(this.declFile(key), dts.replace(/^\/\/# sourceMappingURL=.*$/m, ""));
+    for (const name of declared) this.owners.set(name, key);
+    this.generation++;
+  }
+
+  completions(position: number): ts.CompletionInfo | undefined {
+    return this.service.getCompletionsAtPosition(this.cellFile, position, {
+      includeCompletionsWithInsertText: false,
+      includeExternalModuleExports: false,
+    });
+  }
+
+  quickInfo(position: number): ts.QuickInfo | undefined {
+    return this.service.getQuickInfoAtPosition(this.cellFile, position);
+  }
+
+  private declFile(key: number): string {
+    return path.join(this.dir, `${CELL_PREFIX}_${key}.d.ts`);
+  }
+
+  private setFile(file: string, text: string): void {
+    const old = this.files.get(file);
+    if (old?.text === text) return;
+    this.files.set(file, { text, version: (old?.version ?? 0) + 1 });
+  }
+}
+
+const installedResolutions = new Map<string, ts.ResolvedModuleWithFailedLookupLocations>();
+
+/** A JavaScript package without types is usable in a notebook, typed `any`. */
+const UNTYPED_MODULE = 7016;
+const ASSIGN_TO_IMPORT = 2632; // "Cannot assign to 'x' because it is an import."
+
+function earlierDeclarationKind(checker: ts.TypeChecker, sf: ts.SourceFile, start: number): "mutable" | "const" | "other" {
+  const token = findIdentifierAt(sf, start);
+  if (!token) return "other";
+  const symbol = checker.getSymbolAtLocation(token);
+  if (!symbol || !(symbol.flags & ts.SymbolFlags.Alias)) return "other";
+  const target = checker.getAliasedSymbol(symbol);
+  const decl = target.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl)) return "other";
+  return ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const ? "const" : "mutable";
+}
+
+function findIdentifierAt(sf: ts.SourceFile, position: number): ts.Identifier | undefined {
+  const visit = (node: ts.Node): ts.Identifier | undefined => {
+    if (position < node.getStart(sf) || position >= node.end) return undefined;
+    if (ts.isIdentifier(node)) return node;
+    return ts.forEachChild(node, visit);
+  };
+  return visit(sf);
+}
+
+/**
+ * Every program update re-resolves modules and re-reads package.json files; installed
+ * packages do not change while a notebook runs, so lookups under node_modules are memoized.
+ */
+function memoizeInstalled<T>(read: (file: string) => T): (file: string) => T {
+  const memo = new Map<string, T>();
+  return (file) => {
+    if (!file.includes("/node_modules/")) return read(file);
+    if (!memo.has(file)) memo.set(file, read(file));
+    return memo.get(file)!;
+  };
+}
+
+/** The language service asks for every file's snapshot on every update; read each version once. */
+const snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
+function diskSnapshot(file: string): ts.IScriptSnapshot | undefined {
+  const version = diskVersion(file);
+  const known = snapshots.get(file);
+  if (known?.version === version) return known.snapshot;
+  const text = ts.sys.readFile(file);
+  const snapshot = text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+  snapshots.set(file, { version, snapshot });
+  return snapshot;
+}
+
+const disk = {
+  snapshot: diskSnapshot,
+  fileExists: memoizeInstalled((file) => ts.sys.fileExists(file)),
+  readFile: memoizeInstalled((file) => ts.sys.readFile(file)),
+  directoryExists: memoizeInstalled((dir) => ts.sys.directoryExists(dir)),
+  realpath: memoizeInstalled((file) => (ts.sys.realpath ? ts.sys.realpath(file) : file)),
+};
+
+/** Files outside node_modules and the TypeScript lib can change between cells. */
+function diskVersion(file: string): string {
+  if (file.includes("/node_modules/")) return "0";
+  try {
+    return String(fs.statSync(file).mtimeMs);
+  } catch {
+    return "missing";
+  }
+}
+
+/** The names a cell declares at its top level (values and types), from a parse only. */
+export function topLevelNames(code: string, sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, false)): Set<string> {
+  const names = new Set<string>();
+  const bind = (name: ts.BindingName) => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
+  };
+  for (const stmt of sf.statements) {
+    if (ts.isVariableStatement(stmt)) stmt.declarationList.declarations.forEach((d) => bind(d.name));
+    else if (
+      (ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) ||
+        ts.isTypeAliasDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && stmt.name
+    )
+      names.add(stmt.name.text);
+    else if (ts.isModuleDeclaration(stmt) && ts.isIdentifier(stmt.name)) names.add(stmt.name.text);
+    else if (ts.isImportDeclaration(stmt) && stmt.importClause) {
+      const clause = stmt.importClause;
+      if (clause.name) names.add(clause.name.text);
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
+      else if (bindings) bindings.elements.forEach((el) => names.add(el.name.text));
+    } else if (ts.isImportEqualsDeclaration(stmt)) names.add(stmt.name.text);
+  }
+  return names;
+}
+
+function exportedNames(declarations: string): string[] {
+  const sf = ts.createSourceFile("globals.d.ts", declarations, ts.ScriptTarget.ES2022, false);
+  return [...topLevelNames(declarations, sf)];
+}

@@ -1,0 +1,62 @@
+/**
+ * A CellIO that records what a cell sent, and a scratch notebook directory with an ESM-only
+ * package and a local TypeScript module, as a user's folder would have.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { MimeBundle } from "../../lib/display/protocol.ts";
+import type { CellIO, ExecOutcome, Executor } from "../../kernel/protocol.ts";
+
+export interface Recorded {
+  stdout: string;
+  stderr: string;
+  displays: MimeBundle[];
+  pages: MimeBundle[];
+  prompts: string[];
+}
+
+export function recordingIO(answers: string[] = []): { io: CellIO; seen: Recorded } {
+  const seen: Recorded = { stdout: "", stderr: "", displays: [], pages: [], prompts: [] };
+  const io: CellIO = {
+    stdout: (text) => void (seen.stdout += text),
+    stderr: (text) => void (seen.stderr += text),
+    display: (bundle) => void seen.displays.push(bundle),
+    update: () => {},
+    clearOutput: () => {},
+    input: async (prompt) => {
+      seen.prompts.push(prompt);
+      return answers.shift() ?? "";
+    },
+    page: (bundle) => void seen.pages.push(bundle),
+    signal: new AbortController().signal,
+  };
+  return { io, seen };
+}
+
+let count = 0;
+
+/** Runs one cell; returns the outcome and what it printed. */
+export async function run(executor: Executor, code: string, answers: string[] = []): Promise<ExecOutcome & { seen: Recorded }> {
+  const { io, seen } = recordingIO(answers);
+  const outcome = await executor.execute(code, io, { silent: false, storeHistory: true, executionCount: ++count });
+  return { ...outcome, seen };
+}
+
+export function text(outcome: ExecOutcome): string | undefined {
+  return outcome.status === "ok" ? (outcome.result?.["text/plain"] as string | undefined) : undefined;
+}
+
+/** A notebook folder: node_modules/esm-only (exports without "require") and util.ts. */
+export function notebookDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "symtune-exec-"));
+  const pkg = path.join(dir, "node_modules", "esm-only");
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(
+    path.join(pkg, "package.json"),
+    JSON.stringify({ name: "esm-only", version: "1.0.0", type: "module", exports: { ".": { import: "./index.js" } } }),
+  );
+  fs.writeFileSync(path.join(pkg, "index.js"), 'export default function greet(name) { return `hello ${name}`; }\nexport const answer = 42;\n');
+  fs.writeFileSync(path.join(dir, "util.ts"), "export function double(n: number): number {\n  return n * 2;\n}\nexport interface Point { x: number; y: number }\n");
+  return dir;
+}
