@@ -31,9 +31,16 @@ export interface DisplayHandle {
   clear(): void;
 }
 
-/** A bundle made by display.html/markdown/...; sent without conversion. */
+/** A bundle made by display.html/markdown/... or passed with `raw: true`; sent without conversion. */
 class RawBundle {
   constructor(readonly bundle: MimeBundle) {}
+
+  static of(obj: unknown, caller: string): RawBundle {
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {
+      throw new UsageError(`${caller}: with raw: true, pass a mime bundle such as { "text/html": "<b>hi</b>" }`);
+    }
+    return new RawBundle(obj as MimeBundle);
+  }
 }
 
 /**
@@ -82,7 +89,7 @@ class OutputHandle implements DisplayHandle {
   }
 
   update(obj: unknown, options: { raw?: boolean; metadata?: Record<string, unknown> } = {}): DisplayHandle {
-    return this.send(options.raw ? new RawBundle(obj as MimeBundle) : obj, "update", options.metadata);
+    return this.send(options.raw ? RawBundle.of(obj, "update") : obj, "update", options.metadata);
   }
 
   clear(): void {
@@ -120,7 +127,7 @@ export function newDisplayId(): string {
 
 function show(obj: unknown, options: DisplayCallOptions = {}): DisplayHandle {
   const handle = new OutputHandle(options.displayId ?? newDisplayId(), getDisplaySink());
-  return handle.send(options.raw ? new RawBundle(obj as MimeBundle) : obj, "display", options.metadata);
+  return handle.send(options.raw ? RawBundle.of(obj, "display") : obj, "display", options.metadata);
 }
 
 function htmlToText(html: string): string {

@@ -111,6 +111,9 @@ describe("display shortcuts", () => {
     cyclic.self = cyclic;
     expect(message(() => display.json(cyclic))).toMatch(/^display\.json: the value cannot be written as JSON \(/);
     expect(message(() => display.html(42 as unknown as string))).toBe("display.html: expected a string, got number");
+    expect(message(() => display("<b>x</b>", { raw: true }))).toBe(
+      'display: with raw: true, pass a mime bundle such as { "text/html": "<b>hi</b>" }',
+    );
     expect(sink.events).toEqual([]);
   });
 });
