@@ -51,9 +51,9 @@ export function syntheticTasks(): ClassificationTask[] {
       draw: (rng, label) => rng.pick(label === "vowel" ? vowelNouns() : consonantNouns()),
     }),
     classificationTask({
-      name: "number_magnitude", labels: ["less than 500", "at least 500"], role: "eval",
-      instruction: "Is the number less than 500 or at least 500?",
-      draw: (rng, label) => String(label === "less than 500" ? rng.int(0, 499) : rng.int(500, 999)),
+      name: "number_magnitude", labels: ["small", "large"], role: "eval",
+      instruction: "Is the number small (below 500) or large (500 or more)?",
+      draw: (rng, label) => String(label === "small" ? rng.int(0, 499) : rng.int(500, 999)),
     }),
   ];
 }
