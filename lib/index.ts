@@ -6,3 +6,8 @@ export * from "./transforms/evol.ts";
 export * from "./transforms/labels.ts";
 export * from "./transforms/icl.ts";
 export * from "./transforms/symbol-tune.ts";
+export * from "./collections/families/index.ts";
+export * from "./collections/algorithmic/index.ts";
+export * from "./collections/general/index.ts";
+export * from "./collections/classification/index.ts";
+export * from "./collections/rng.ts";
