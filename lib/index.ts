@@ -11,3 +11,4 @@ export * from "./collections/algorithmic/index.ts";
 export * from "./collections/general/index.ts";
 export * from "./collections/classification/index.ts";
 export * from "./collections/rng.ts";
+export * from "./collections/registry.ts";

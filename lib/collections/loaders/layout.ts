@@ -33,7 +33,7 @@ export function detectLayout(value: unknown, file: string, line: number): Layout
   const obj = expectObject(value, file, line);
   if ("messages" in obj) return "messages";
   if ("prompt" in obj || "completion" in obj) return "prompt-completion";
-  if ("instruction" in obj || "output" in obj) return "instruction-output";
+  if ("instruction" in obj || "output" in obj || "input" in obj) return "instruction-output";
   const found = Object.keys(obj).map((k) => `"${k}"`).join(", ") || "none";
   throw new DataError(
     `no known row layout: expected fields "prompt" and "completion", "messages", or "instruction" and "output"; found ${found}`,
@@ -75,7 +75,8 @@ export function toRow(value: unknown, layout: Layout, place: RowPlace): Row {
     if (!("messages" in obj)) throw fail("messages", `missing; this file has the messages layout (detected on line ${place.layoutLine})`);
     ({ instruction, output } = fromMessages(obj.messages, fail));
   } else {
-    instruction = required("instruction");
+    // Some releases have input/output without an instruction: either one carries the prompt.
+    instruction = "input" in obj && !("instruction" in obj) ? "" : required("instruction");
     input = optional("input") ?? "";
     output = required("output");
   }

@@ -1,0 +1,133 @@
+/**
+ * The registry of built-in collections under one name space: the symbolic task families
+ * (text → symbols with executable checkers; lib/collections/families), the algorithmic tasks
+ * of symbol tuning (List Functions, Simple Turing Concepts), the general instruction data, and
+ * the classification tasks with natural-language labels. `symtune collection list` and
+ * `%collection load NAME` read it.
+ */
+import { UsageError } from "../errors.ts";
+import { Collection } from "./collection.ts";
+import { algorithmicFamilies } from "./algorithmic/index.ts";
+import { classificationTasks } from "./classification/index.ts";
+import { families } from "./families/index.ts";
+import { generalFamily } from "./general/index.ts";
+import type { CheckerKind, ClassificationTask, Row, TaskFamily } from "./types.ts";
+
+export type Kind = "family" | "algorithmic" | "general" | "classification";
+const KIND_ORDER: readonly Kind[] = ["family", "algorithmic", "general", "classification"];
+
+export interface FamilyInfo {
+  name: string;
+  kind: Kind;
+  domain: string;
+  /** The symbolic form of the output ("SQL", "PDDL", ...); "label" for classification. */
+  form: string;
+  checker: CheckerKind;
+  description: string;
+  /** Classification tasks: tuned on ("train") or held out ("eval"), as in the paper's 22/11. */
+  role?: "train" | "eval";
+  labels?: readonly string[];
+}
+
+export interface RegistryEntry extends FamilyInfo {
+  generate(n: number, seed: number): Row[];
+  family?: TaskFamily;
+  task?: ClassificationTask;
+}
+
+/** A classification example as a row: the task's instruction, the input, the label. */
+export function classificationRows(task: ClassificationTask, n: number, seed: number): Row[] {
+  return task.generate(n, seed).map((example, i) => ({
+    task: task.name,
+    domain: "classification",
+    form: "label",
+    instruction: task.instruction,
+    input: example.input,
+    output: example.label,
+    split: task.role === "train" ? "train" : "test",
+    meta: { source: task.name, seed, index: i, labels: [...task.labels] },
+  }));
+}
+
+function entries(): RegistryEntry[] {
+  const fromFamily = (family: TaskFamily, kind: Kind): RegistryEntry => ({
+    name: family.name,
+    kind,
+    domain: family.domain,
+    form: family.form,
+    checker: family.checker,
+    description: family.description,
+    generate: (n, seed) => family.generate(n, seed),
+    family,
+  });
+  const fromFamilies = [
+    ...families.map((f) => fromFamily(f, "family")),
+    ...algorithmicFamilies.map((f) => fromFamily(f, "algorithmic")),
+    fromFamily(generalFamily, "general"),
+  ];
+  const fromTasks = classificationTasks.map(
+    (task): RegistryEntry => ({
+      name: task.name,
+      kind: "classification",
+      domain: "classification",
+      form: "label",
+      checker: "exact",
+      description: `${task.labels.length}-way classification (${task.labels.join(" / ")}); ${task.role === "train" ? "a symbol-tuning training task" : "held out for evaluation"}`,
+      role: task.role,
+      labels: task.labels,
+      generate: (n, seed) => classificationRows(task, n, seed),
+      task,
+    }),
+  );
+  return [...fromFamilies, ...fromTasks];
+}
+
+/** Every built-in collection: symbolic families, algorithmic, general, classification; by name. */
+export function listFamilies(): FamilyInfo[] {
+  return entries()
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name))
+    .map(({ generate: _g, family: _f, task: _t, ...info }) => info);
+}
+
+/** The entry named `name`; a UsageError suggesting the nearest names otherwise. */
+export function getFamily(name: string): RegistryEntry {
+  const all = entries();
+  const found = all.find((e) => e.name === name);
+  if (found) return found;
+  const near = nearest(name, all.map((e) => e.name));
+  const hint = near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}? ` : "";
+  throw new UsageError(`unknown collection "${name}"; ${hint}(symtune collection list shows all ${all.length})`);
+}
+
+/** The classification tasks on one side of the paper's split. */
+export function classificationTasksFor(role: "train" | "eval"): ClassificationTask[] {
+  return classificationTasks.filter((t) => t.role === role);
+}
+
+/** `n` rows of a built-in family or classification task as a collection. */
+export function generateCollection(name: string, n: number, seed: number): Collection {
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${seed}`);
+  return new Collection(getFamily(name).generate(n, seed), name);
+}
+
+/** Names within edit distance 3 (or sharing a prefix), closest first, at most three. */
+function nearest(name: string, names: readonly string[]): string[] {
+  const scored = names
+    .map((n) => ({ n, d: n.startsWith(name) || name.startsWith(n) ? 1 : editDistance(name.toLowerCase(), n.toLowerCase()) }))
+    .filter((s) => s.d <= Math.max(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return scored.slice(0, 3).map((s) => s.n);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
