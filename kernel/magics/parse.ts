@@ -13,39 +13,50 @@ import type { ArgSpec, MagicArgs, MagicSpec } from "./types.ts";
 
 interface Word {
   value: string;
-  /** Offset of the word's first character in the argument line (for `raw` positionals). */
+  /** Offsets of the word in the argument line: `raw` positionals start at one. */
   start: number;
+  end: number;
 }
 
-/** Splits an argument line into words; `magic` names the magic in the error message. */
+function skipSpace(line: string, i: number): number {
+  while (i < line.length && /\s/.test(line[i]!)) i++;
+  return i;
+}
+
+/**
+ * Reads the word at or after `from` (null at the end of the line). Words are read one at a
+ * time so that a raw positional's code, read verbatim, is never split (`it's` is fine there).
+ */
+export function readWord(line: string, from: number, magic = "magic"): Word | null {
+  let i = skipSpace(line, from);
+  if (i >= line.length) return null;
+  const start = i;
+  let value = "";
+  while (i < line.length && !/\s/.test(line[i]!)) {
+    const c = line[i]!;
+    if (c === "'" || c === '"') {
+      const close = findClosingQuote(line, i);
+      if (close < 0) {
+        throw new UsageError(`${magic}: unterminated ${c === "'" ? "single" : "double"} quote in: ${line.trim()}`);
+      }
+      const inner = line.slice(i + 1, close);
+      value += c === '"' ? inner.replace(/\\(["\\])/g, "$1") : inner;
+      i = close + 1;
+    } else if (c === "\\" && i + 1 < line.length) {
+      value += line[i + 1];
+      i += 2;
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  return { value, start, end: i };
+}
+
+/** Splits a whole argument line into words; `magic` names the magic in the error message. */
 export function splitWords(line: string, magic = "magic"): Word[] {
   const words: Word[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i]!)) i++;
-    if (i >= line.length) break;
-    const start = i;
-    let value = "";
-    while (i < line.length && !/\s/.test(line[i]!)) {
-      const c = line[i]!;
-      if (c === "'" || c === '"') {
-        const close = findClosingQuote(line, i);
-        if (close < 0) {
-          throw new UsageError(`${magic}: unterminated ${c === "'" ? "single" : "double"} quote in: ${line.trim()}`);
-        }
-        const inner = line.slice(i + 1, close);
-        value += c === '"' ? inner.replace(/\\(["\\])/g, "$1") : inner;
-        i = close + 1;
-      } else if (c === "\\" && i + 1 < line.length) {
-        value += line[i + 1];
-        i += 2;
-      } else {
-        value += c;
-        i++;
-      }
-    }
-    words.push({ value, start });
-  }
+  for (let word = readWord(line, 0, magic); word; word = readWord(line, word.end, magic)) words.push(word);
   return words;
 }
 
@@ -170,30 +181,28 @@ export function parseMagicArgs(spec: MagicSpec, argLine: string): MagicArgs {
     else if (arg.default !== undefined) result[argKey(arg)] = arg.default;
   }
 
-  const words = splitWords(argLine, magic);
   const given = new Set<ArgSpec>();
   const positionalWords: Word[] = [];
   let optionsEnded = false;
   let rawFrom: number | null = null;
   const rawArg = positionals.find((a) => a.raw);
+  const rawIndex = rawArg ? positionals.indexOf(rawArg) : -1;
 
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (optionsEnded || !isOptionWord(word.value)) {
-      // The raw positional starts at the first word that fills it and swallows the rest.
-      if (rawArg && positionalWords.length === positionals.indexOf(rawArg)) {
-        rawFrom = word.start;
-        break;
-      }
+  for (let at = skipSpace(argLine, 0); at < argLine.length; at = skipSpace(argLine, at)) {
+    const isOption = !optionsEnded && isOptionWord(/^\S+/.exec(argLine.slice(at))![0]);
+    if (!isOption && positionalWords.length === rawIndex) {
+      // The raw positional starts at the first word that fills it and takes the rest verbatim.
+      rawFrom = at;
+      break;
+    }
+    const word = readWord(argLine, at, magic)!;
+    at = word.end;
+    if (!isOption) {
       positionalWords.push(word);
       continue;
     }
     if (word.value === "--") {
       optionsEnded = true;
-      if (rawArg && positionalWords.length === positionals.indexOf(rawArg)) {
-        rawFrom = i + 1 < words.length ? words[i + 1]!.start : argLine.length;
-        break;
-      }
       continue;
     }
 
@@ -238,12 +247,12 @@ export function parseMagicArgs(spec: MagicSpec, argLine: string): MagicArgs {
     }
     let raw = inline;
     if (raw === undefined) {
-      const next = words[i + 1];
+      const next = readWord(argLine, at, magic);
       if (!next) {
         throw new UsageError(`${magic}: ${label} needs a value (${typeWords[arg.type ?? "string"]})`);
       }
       raw = next.value;
-      i++;
+      at = next.end;
     }
     result[argKey(arg)] = coerce(magic, label, arg, raw);
   }

@@ -136,6 +136,8 @@ describe("%env", () => {
     expect(await runLineMagic("env", "SYMTUNE_TEST_VAR", ctx)).toBe("a b=c");
     await runLineMagic("env", "SYMTUNE_TEST_VAR  two words", ctx);
     expect(process.env.SYMTUNE_TEST_VAR).toBe("two words");
+    await runLineMagic("env", "SYMTUNE_TEST_VAR=it's \"quoted\"", ctx);
+    expect(process.env.SYMTUNE_TEST_VAR).toBe(`it's "quoted"`);
   });
 
   it("lists the environment sorted, hiding secrets", async () => {

@@ -134,6 +134,9 @@ describe("parseMagicArgs", () => {
     expect(args.code).toBe(`f("a  'b", -n)`);
     expect(parseMagicArgs(spec, "-- -x + 1").code).toBe("-x + 1");
     expect(parseMagicArgs(spec, "").code).toBeUndefined();
+    // Code is never split into words, so quotes in it need not balance.
+    expect(parseMagicArgs(spec, "-n 2 `it's ${x}`").code).toBe("`it's ${x}`");
+    expect(parseMagicArgs(spec, `-n "3" say("don't")`).number).toBe(3);
   });
 });
 
