@@ -51,7 +51,7 @@ export function inspectCode(service: CellService, code: string, cursor: number):
   if (position > 0 && !IDENT.test(text[position] ?? "") && IDENT.test(text[position - 1] ?? "")) position--;
   if (!IDENT.test(text[position] ?? "")) return { found: false, data: {} };
   service.setCell(text, topLevelNames(text));
-  const info = service.quickInfo(position);
+  const info = known(service.quickInfo(position));
   if (!info) return { found: false, data: {} };
   return { found: true, data: quickInfoBundle(info) };
 }
@@ -60,9 +60,14 @@ export function inspectCode(service: CellService, code: string, cursor: number):
 export function symbolHelp(service: CellService, expression: string): Record<string, string> {
   const text = expression.replace(/\s+/g, "");
   service.setCell(text, new Set());
-  const info = service.quickInfo(text.length - 1);
+  const info = known(service.quickInfo(text.length - 1));
   if (!info) return { "text/plain": `Object \`${expression}\` not found.` };
   return quickInfoBundle(info);
+}
+
+/** An unresolved name gets quick info of kind "" and type `any`: that is "not found". */
+function known(info: ts.QuickInfo | undefined): ts.QuickInfo | undefined {
+  return info && info.kind !== ts.ScriptElementKind.unknown ? info : undefined;
 }
 
 function quickInfoBundle(info: ts.QuickInfo): Record<string, string> {
