@@ -31,7 +31,7 @@ describe("layouts (data/samples)", () => {
     expect(scan.size).toBe(6);
     const row = scan.rows[1]!;
     expect(row.task).toBe("scan");
-    expect(row.domain).toBe("action command");
+    expect(row.domain).toBe("Action command");
     expect(row.input).toBe("walk left");
     expect(row.output).toBe("I_TURN_LEFT I_WALK");
     expect(row.instruction.startsWith("Translate the command into a sequence of actions. I_TURN_RIGHT means turning right.")).toBe(true);
@@ -58,7 +58,7 @@ describe("layouts (data/samples)", () => {
     expect(fol.size).toBe(3);
     expect(fol.rows[1]!.instruction).toBe("Translate the sentence into first-order logic. Use ∀, ∃, ∧, ∨, →, ¬.\nSome cats are black.");
     expect(fol.rows[1]!.output).toBe("∃x (Cat(x) ∧ Black(x))");
-    expect(fol.rows[1]!.domain).toBe("fol");
+    expect(fol.rows[1]!.domain).toBe("FOL");
   });
 
   it("loads a folder: every .jsonl/.json file in name order, each with its own layout", async () => {

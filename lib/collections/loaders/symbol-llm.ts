@@ -1,7 +1,7 @@
 /**
  * Domain and symbolic form of the 34 Symbol-LLM tasks (table in docs/method.md), so rows of
  * the released collection that name their task in `source`/`type` get both without a lookup
- * by the user. Matching ignores case and punctuation ("NL2Bash", "nl2bash", "nl_2_bash").
+ * by the user. Domain names are spelled as the built-in families spell them. Matching ignores case and punctuation ("NL2Bash", "nl2bash", "nl_2_bash").
  */
 
 interface TaskInfo {
@@ -10,18 +10,18 @@ interface TaskInfo {
 }
 
 const DOMAINS: [string, string, string[]][] = [
-  ["planning", "PDDL", ["blocksworld", "termes", "floortile", "grippers"]],
-  ["table query", "SQL", ["spider", "sparc", "cosql"]],
-  ["kg/db query", "s-expression", ["webqsp", "grailqa", "compwebq", "cwq"]],
-  ["amr parsing", "AMR", ["amr3.0", "amr2.0", "bioamr", "amr"]],
-  ["kg construction", "KG triples", ["tekgen", "webnlg"]],
-  ["api call", "TOP", ["mtop", "topv2", "nlmaps"]],
-  ["action command", "action sequence", ["scan"]],
-  ["code", "code", ["nl2bash", "nl2rx", "nl2python", "nl2java", "nl2go"]],
-  ["fol", "FOL", ["folio", "malls", "logicnli"]],
-  ["visual reasoning", "program", ["gqa", "clevr", "geometry3k"]],
-  ["math", "Python", ["gsm8k-code", "aqua-code", "math-code", "gsm8k", "aqua", "math"]],
-  ["ai4science", "SMILES", ["chebi-20", "chebi"]],
+  ["Planning", "PDDL", ["blocksworld", "termes", "floortile", "grippers"]],
+  ["Table query", "SQL", ["spider", "sparc", "cosql"]],
+  ["KG/DB query", "s-expression", ["webqsp", "grailqa", "compwebq", "cwq"]],
+  ["AMR parsing", "AMR", ["amr3.0", "amr2.0", "bioamr", "amr"]],
+  ["KG construction", "KG triples", ["tekgen", "webnlg"]],
+  ["API call", "TOP", ["mtop", "topv2", "nlmaps"]],
+  ["Action command", "action sequence", ["scan"]],
+  ["Code", "code", ["nl2bash", "nl2rx", "nl2python", "nl2java", "nl2go"]],
+  ["FOL", "FOL", ["folio", "malls", "logicnli"]],
+  ["Visual reasoning", "program", ["gqa", "clevr", "geometry3k"]],
+  ["Math", "Python", ["gsm8k-code", "aqua-code", "math-code", "gsm8k", "aqua", "math"]],
+  ["AI4Science", "SMILES", ["chebi-20", "chebi"]],
 ];
 
 const FORM_OVERRIDES: Record<string, string> = { nl2bash: "bash", nl2rx: "regex", nl2java: "Java", nl2go: "Go", nl2python: "Python", nlmaps: "NLMaps query" };
