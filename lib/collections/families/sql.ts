@@ -5,7 +5,7 @@
 import type { Rng } from "../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, pass } from "./common.ts";
-import { runQuery, sameResult } from "./sqlite.ts";
+import { runQueries, sameResult } from "./sqlite.ts";
 
 interface NumColumn { col: string; lo: number; hi: number; step: number; noun: string }
 interface TextColumn { col: string; values: readonly string[]; noun: string }
@@ -159,18 +159,14 @@ export const sql: TaskFamily = {
     if (typeof setup !== "string") return fail("the row has no meta.setup to build its database from");
     const refused = refuse(prediction);
     if (refused) return fail(refused);
-    let want;
+    let want, got;
     try {
-      want = await runQuery(setup, row.output);
+      [want, got] = await runQueries(setup, [row.output, prediction]);
     } catch (error) {
-      return fail(`the reference query fails: ${(error as Error).message}`);
+      return fail(`the row's tables cannot be built: ${(error as Error).message}`);
     }
-    let got;
-    try {
-      got = await runQuery(setup, prediction);
-    } catch (error) {
-      return fail(`SQLite error: ${(error as Error).message}`);
-    }
+    if (want instanceof Error) return fail(`the reference query fails: ${want.message}`);
+    if (got instanceof Error) return fail(`SQLite error: ${got.message}`);
     const ordered = /\border\s+by\b/i.test(row.output);
     return sameResult(got, want, ordered)
       ? pass("same result set")

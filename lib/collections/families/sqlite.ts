@@ -10,14 +10,25 @@ export function sqlite(): Promise<SqlJsStatic> {
 
 export type ResultRows = SqlValue[][];
 
-/** Executes `setup` then `query` on a fresh database; the rows of the query's last result. */
-export async function runQuery(setup: string, query: string): Promise<ResultRows> {
+/**
+ * Executes `setup` on a fresh database, makes it read-only, then runs each query; the rows of
+ * each query's last result, or the Error it raised. One database serves all the queries,
+ * which query_only makes safe.
+ */
+export async function runQueries(setup: string, queries: readonly string[]): Promise<(ResultRows | Error)[]> {
   const SQL = await sqlite();
   const db = new SQL.Database();
   try {
     db.exec(setup);
-    const results = db.exec(query);
-    return results.length === 0 ? [] : results[results.length - 1]!.values;
+    db.exec("PRAGMA query_only = ON");
+    return queries.map((query) => {
+      try {
+        const results = db.exec(query);
+        return results.length === 0 ? [] : results[results.length - 1]!.values;
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
   } finally {
     db.close();
   }
