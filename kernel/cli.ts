@@ -2,6 +2,8 @@
  * The `symtune` command (the contract in docs/design.md). Each subcommand loads its module
  * only when called, so `symtune kernel` does not pay for the benchmark or collections code.
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isUserError, UsageError } from "../lib/errors.ts";
 
@@ -30,6 +32,13 @@ function parse(command: string, argv: string[], options: Options, positionals = 
     throw new UsageError(`symtune ${command}: unexpected argument "${parsed.positionals[positionals]}" (see symtune --help)`);
   }
   return parsed;
+}
+
+/** Commands owned by other areas: a module exporting main(argv) that returns the exit code. */
+async function subcommand(command: string, path: string): Promise<{ main(argv: string[]): Promise<number> }> {
+  const url = new URL(path, import.meta.url);
+  if (!existsSync(url)) throw new UsageError(`symtune ${command} is not part of this checkout (${fileURLToPath(url)} is missing)`);
+  return import(url.href);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -64,14 +73,10 @@ async function main(argv: string[]): Promise<number> {
       const { doctor } = await import("./doctor.ts");
       return doctor({ json: values.json === true });
     }
-    case "bench": {
-      const bench = (await import("../bench/bench.ts" as string)) as { main(argv: string[]): Promise<number> };
-      return bench.main(rest);
-    }
-    case "collection": {
-      const collections = (await import("../lib/collections/cli.ts" as string)) as { main(argv: string[]): Promise<number> };
-      return collections.main(rest);
-    }
+    case "bench":
+      return (await subcommand(command, "../bench/bench.ts")).main(rest);
+    case "collection":
+      return (await subcommand(command, "../lib/collections/cli.ts")).main(rest);
     case undefined:
     case "help":
     case "--help":
