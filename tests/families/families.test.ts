@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { families } from "../../lib/collections/families/index.ts";
+import { classificationTasks } from "../../lib/collections/classification/index.ts";
+import { builtinFamilies, families } from "../../lib/collections/families/index.ts";
 import type { Row, TaskFamily } from "../../lib/collections/types.ts";
 
 const N = 50;
@@ -106,6 +107,12 @@ describe("built-in families", () => {
       "Action command", "Code", "FOL", "Visual reasoning", "Math", "AI4Science",
     ]));
     expect(Object.keys(corruptions).sort()).toEqual(families.map((f) => f.name).sort());
+  });
+
+  it("have names unique across families, algorithmic tasks, general data and classification tasks", () => {
+    const names = [...builtinFamilies.map((f) => f.name), ...classificationTasks.map((t) => t.name)];
+    expect(new Set(names).size).toBe(names.length);
+    expect(builtinFamilies.map((f) => f.name)).toEqual(expect.arrayContaining(["list_functions", "simple_turing_concepts", "general"]));
   });
 
   for (const family of families) {

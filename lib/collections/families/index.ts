@@ -1,4 +1,6 @@
 /** The built-in text-to-symbol families, one per module, covering Symbol-LLM's 12 domains. */
+import { algorithmicFamilies } from "../algorithmic/index.ts";
+import { generalFamily } from "../general/general.ts";
 import type { TaskFamily } from "../types.ts";
 import { amr } from "./amr.ts";
 import { bash } from "./bash.ts";
@@ -19,3 +21,9 @@ export { amr, bash, blocksworld, clevr, fol, kgquery, math, regex, scan, smiles,
 /** Symbolic families only; algorithmic and general data live in their own lists. */
 export const families: TaskFamily[] = [blocksworld, sql, kgquery, amr, triples, top, scan, bash, regex, fol, clevr, math, smiles];
 
+
+/**
+ * Every built-in generator with a checker: the symbolic families, symbol tuning's algorithmic
+ * tasks (list_functions, simple_turing_concepts) and the general instruction data ("general").
+ */
+export const builtinFamilies: TaskFamily[] = [...families, ...algorithmicFamilies, generalFamily];
