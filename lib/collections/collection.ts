@@ -257,6 +257,11 @@ export class Collection implements Iterable<Row>, Displayable {
   }
 }
 
+/** `mix([[symbolic, 0.84], [general, 1]], { n, seed })`: Collection.mix as a function. */
+export function mix(parts: readonly (readonly [Collection, number])[], options: { n: number; seed: number; name?: string }): Collection {
+  return Collection.mix(parts, options);
+}
+
 function checkCount(what: string, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${what}: n must be a non-negative integer, got ${n}`);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Collection, apportion, toPrompt } from "../../lib/collections/collection.ts";
+import { Collection, apportion, mix, toPrompt } from "../../lib/collections/collection.ts";
 import { displaySymbol } from "../../lib/display/protocol.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { makeRow, makeRows } from "./rows.ts";
@@ -86,7 +86,7 @@ describe("mix", () => {
     const counts = mixed.stats().tasks;
     // 1000 × 0.84 / 1.84 = 456.5… → 457 after the largest remainder
     expect(counts).toEqual({ scan: 457, sql: 543 });
-    expect(mixed.toJSONL("rows")).toBe(Collection.mix([[scan, 0.84], [sql, 1]], { n: 1000, seed: 5 }).toJSONL("rows"));
+    expect(mixed.toJSONL("rows")).toBe(mix([[scan, 0.84], [sql, 1]], { n: 1000, seed: 5 }).toJSONL("rows"));
     // Rows are interleaved, not one part after the other.
     expect(new Set(mixed.rows.slice(0, 50).map((r) => r.task)).size).toBe(2);
   });
