@@ -80,9 +80,9 @@ async function climb(preferred: BackendName | undefined, strict: boolean): Promi
  * (with a note), and without either the ladder picks the fastest available. Idempotent:
  * calling again returns the active backend unless a different one is asked for.
  */
-export function initBackend(preferred?: string): Promise<BackendInfo> {
-  const requested = preferred !== undefined ? parseBackendName(preferred, "backend") : undefined;
-  if (current && (!requested || requested === current.name)) return Promise.resolve(current);
+export async function initBackend(preferred?: string): Promise<BackendInfo> {
+  const requested = preferred !== undefined ? parseBackendName(preferred, "initBackend") : undefined;
+  if (current && (!requested || requested === current.name)) return current;
   if (pending && !requested) return pending;
   const envName = process.env.SYMTUNE_BACKEND?.trim()
     ? parseBackendName(process.env.SYMTUNE_BACKEND, "SYMTUNE_BACKEND")

@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join } from "node:path";
-import { HeapExhaustedError } from "./heap.ts";
+import { HeapExhaustedError, WASM_HEAP_LIMIT_BYTES } from "./heap.ts";
 import { registerWasmKernels } from "./kernels/index.ts";
 
 const require = createRequire(import.meta.url);
@@ -46,6 +46,25 @@ export function defaultThreads(): number {
  * os.cpus() while its static constructors run, so we report 2·threads cores for that moment.
  */
 async function loadModule(threads: number): Promise<WasmModule> {
+  const before = {
+    uncaughtException: process.listeners("uncaughtException"),
+    unhandledRejection: process.listeners("unhandledRejection"),
+  };
+  try {
+    return await instantiate(threads);
+  } finally {
+    // Emscripten's Node glue adds handlers that rethrow every uncaught error and unhandled
+    // rejection: that would take the kernel down (and print the minified glue as the source
+    // line). The kernel has its own handling; drop theirs.
+    for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+      for (const listener of process.listeners(event)) {
+        if (!(before[event] as unknown[]).includes(listener)) process.removeListener(event, listener as (...a: unknown[]) => void);
+      }
+    }
+  }
+}
+
+async function instantiate(threads: number): Promise<WasmModule> {
   const outDir = dirname(require.resolve("@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js"));
   if (threads <= 1) {
     const factory = require(join(outDir, "tfjs-backend-wasm.js")) as (config: object) => Promise<WasmModule>;
@@ -94,15 +113,26 @@ function checkedBackendClass(): BackendWasmClass {
   const Base = (wasmBackend as unknown as { BackendWasm: BackendWasmClass }).BackendWasm;
   return class CheckedBackendWasm extends Base {
     move(dataId: object, values: unknown, shape: number[], dtype: tf.DataType, refCount: number): void {
+      const bytes = dtype === "string" ? 0 : tf.util.sizeFromShape(shape) * 4;
+      // The heap's malloc takes a 32-bit size: larger requests would wrap around, not fail.
+      if (bytes >= WASM_HEAP_LIMIT_BYTES) throw new HeapExhaustedError(bytes);
       (Base.prototype as unknown as { move: Function }).move.call(this, dataId, values, shape, dtype, refCount);
       const self = this as unknown as { dataIdMap: { get(d: object): { memoryOffset: number } } };
-      const bytes = tf.util.sizeFromShape(shape) * (dtype === "string" ? 0 : 4);
       if (bytes > 0 && self.dataIdMap.get(dataId).memoryOffset === 0) {
         this.disposeData(dataId, true);
         throw new HeapExhaustedError(bytes);
       }
     }
   };
+}
+
+/**
+ * XNNPACK's pool threads wait forever for work; as referenced worker_threads they would keep
+ * Node from exiting when a script or command is done. Unreferenced, they end with the process.
+ */
+function letProcessExit(module: WasmModule): void {
+  const pthreads = module.PThread as { runningWorkers?: { unref?(): void }[]; unusedWorkers?: { unref?(): void }[] } | undefined;
+  for (const worker of [...(pthreads?.runningWorkers ?? []), ...(pthreads?.unusedWorkers ?? [])]) worker.unref?.();
 }
 
 let setup: Promise<WasmSetup> | null = null;
@@ -123,7 +153,15 @@ export function prepareWasm(threads = defaultThreads()): Promise<WasmSetup> {
         attachTfjsApi(module);
         tf.removeBackend("wasm");
         wasmBackend.setThreadsCount(n);
-        tf.registerBackend("wasm", () => new Backend(module), WASM_PRIORITY);
+        tf.registerBackend(
+          "wasm",
+          () => {
+            const backend = new Backend(module);
+            letProcessExit(module);
+            return backend;
+          },
+          WASM_PRIORITY,
+        );
         return { threads: n, threadNote: notes.join("; ") || undefined };
       } catch (error) {
         notes.push(`${n}-thread wasm failed to load (${(error as Error)?.message ?? error})`);
