@@ -58,7 +58,7 @@ async function loadModule(threads: number): Promise<WasmModule> {
     // line). The kernel has its own handling; drop theirs.
     for (const event of ["uncaughtException", "unhandledRejection"] as const) {
       for (const listener of process.listeners(event)) {
-        if (!(before[event] as unknown[]).includes(listener)) process.removeListener(event, listener as (...a: unknown[]) => void);
+        if (!(before[event] as unknown[]).includes(listener)) process.removeListener(event, listener as never);
       }
     }
   }
