@@ -15,7 +15,7 @@ import { InterruptFlag, type CellIO, type ExecOutcome, type Executor } from "./p
 import type { ConnectionInfo } from "./wire/connection.ts";
 import { kernelInfo } from "./wire/kernel-info.ts";
 import type { Content, Envelope, Message } from "./wire/message.ts";
-import { Wire, type RequestChannel } from "./wire/wire.ts";
+import { Wire, wallClock, type Arrived, type RequestChannel } from "./wire/wire.ts";
 
 export type ExecutorFactory = (options: { flag: InterruptFlag; globals: Record<string, unknown> }) => Promise<Executor>;
 
@@ -31,7 +31,7 @@ const loadExecutor: ExecutorFactory = async (options) => {
   return createExecutor(options);
 };
 
-type Handler = (channel: RequestChannel, request: Envelope) => Promise<void> | void;
+type Handler = (channel: RequestChannel, request: Arrived) => Promise<void> | void;
 
 interface PendingInput {
   resolve(value: string): void;
@@ -45,7 +45,9 @@ export class Kernel {
   readonly comms: CommManager;
   private wire!: Wire;
   private executor: Promise<Executor>;
-  private queue: Envelope[] = [];
+  private queue: Arrived[] = [];
+  /** execute_requests that reached the sockets before this moment are aborted (stop_on_error). */
+  private abortArrivedBefore = 0;
   private draining = false;
   private executionCount = 0;
   /** The request being handled: parent of comm messages and of output from stray callbacks. */
@@ -81,7 +83,7 @@ export class Kernel {
     return kernel;
   }
 
-  private receive(channel: RequestChannel, request: Envelope): void {
+  private receive(channel: RequestChannel, request: Arrived): void {
     if (channel === "stdin") return this.receiveInput(request);
     if (channel === "control") {
       void this.handle(channel, request);
@@ -98,7 +100,7 @@ export class Kernel {
     this.draining = false;
   }
 
-  private async handle(channel: RequestChannel, request: Envelope): Promise<void> {
+  private async handle(channel: RequestChannel, request: Arrived): Promise<void> {
     const type = request.msg.header.msg_type;
     const handler = this.handlers[type];
     if (!handler) {
@@ -153,7 +155,11 @@ export class Kernel {
     shutdown_request: (channel, request) => this.shutdown(channel, request),
   };
 
-  private async execute(channel: RequestChannel, request: Envelope): Promise<void> {
+  private async execute(channel: RequestChannel, request: Arrived): Promise<void> {
+    if (request.arrived < this.abortArrivedBefore) {
+      this.wire.reply(channel, request, "execute_reply", { status: "aborted", execution_count: null });
+      return;
+    }
     const content = request.msg.content;
     const code = String(content.code ?? "");
     const silent = content.silent === true;
@@ -189,22 +195,13 @@ export class Kernel {
       const { ename, evalue, traceback } = outcome;
       this.wire.publish("error", { ename, evalue, traceback }, request.msg);
       this.wire.reply(channel, request, "execute_reply", { status: "error", execution_count: count, ename, evalue, traceback, payload });
-      if (content.stop_on_error !== false) this.abortQueuedCells();
+      // Cells the client sent before it could see this error are not run (ipykernel's stop_on_error);
+      // they may still be on their way from the socket worker, hence the arrival time.
+      if (content.stop_on_error !== false) this.abortArrivedBefore = wallClock();
     }
     if (storeHistory) {
       const text = outcome.status === "ok" ? outcome.result?.["text/plain"] : undefined;
       this.history.append(count, code, typeof text === "string" ? text : null);
-    }
-  }
-
-  /** After an error, cells the client queued behind it are not run (as ipykernel's stop_on_error). */
-  private abortQueuedCells(): void {
-    const aborted = this.queue.filter((r) => r.msg.header.msg_type === "execute_request");
-    this.queue = this.queue.filter((r) => r.msg.header.msg_type !== "execute_request");
-    for (const request of aborted) {
-      this.wire.publish("status", { execution_state: "busy" }, request.msg);
-      this.wire.reply("shell", request, "execute_reply", { status: "aborted", execution_count: null });
-      this.wire.publish("status", { execution_state: "idle" }, request.msg);
     }
   }
 
@@ -278,7 +275,7 @@ export class Kernel {
     }
   }
 
-  private async shutdown(channel: RequestChannel, request: Envelope): Promise<void> {
+  private async shutdown(channel: RequestChannel, request: Arrived): Promise<void> {
     const reply = { status: "ok", restart: request.msg.content.restart === true };
     this.stopping = true;
     this.wire.reply(channel, request, "shutdown_reply", reply);

@@ -17,12 +17,20 @@ export type ToWorker =
 export type FromWorker =
   | { kind: "ready" }
   | { kind: "failed"; message: string }
-  | { kind: "request"; channel: RequestChannel; ids: Uint8Array[]; msg: Message }
+  | { kind: "request"; channel: RequestChannel; ids: Uint8Array[]; msg: Message; arrived: number }
   | { kind: "interrupt" }
   | { kind: "closed" };
 
+/** When the socket worker received it (epoch ms): stop_on_error aborts what arrived before an error. */
+export type Arrived = Envelope & { arrived: number };
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across threads. */
+export function wallClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export interface WireHandlers {
-  request(channel: RequestChannel, request: Envelope): void;
+  request(channel: RequestChannel, request: Arrived): void;
   interrupt(): void;
 }
 
@@ -75,7 +83,7 @@ export class Wire {
             reject(new Error(`cannot bind the kernel's sockets: ${message.message}`));
             break;
           case "request":
-            handlers.request(message.channel, { ids: message.ids, msg: message.msg });
+            handlers.request(message.channel, { ids: message.ids, msg: message.msg, arrived: message.arrived });
             break;
           case "interrupt":
             handlers.interrupt();

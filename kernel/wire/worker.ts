@@ -12,7 +12,7 @@ import * as zmq from "zeromq";
 import { InterruptFlag } from "../protocol.ts";
 import { endpoint, type Channel, type ConnectionInfo } from "./connection.ts";
 import { makeHeader, parse, serialize, Signer, type Content, type Envelope, type Message } from "./message.ts";
-import type { FromWorker, ToWorker } from "./wire.ts";
+import { wallClock, type FromWorker, type ToWorker } from "./wire.ts";
 
 interface WorkerData {
   connection: ConnectionInfo;
@@ -153,7 +153,7 @@ async function serve(channel: "shell" | "control" | "stdin", socket: zmq.Router)
         console.error(`symtune kernel: dropped a message on ${channel}: ${(error as Error).message}`);
         continue;
       }
-      if (!answerInWorker(channel, request)) post({ kind: "request", channel, ids: request.ids, msg: request.msg });
+      if (!answerInWorker(channel, request)) post({ kind: "request", channel, ids: request.ids, msg: request.msg, arrived: wallClock() });
     }
   } catch (error) {
     if (!closing) console.error(`symtune kernel: ${channel} socket failed: ${(error as Error).message}`);

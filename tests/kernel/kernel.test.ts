@@ -1,0 +1,62 @@
+/**
+ * The kernel with the real TypeScript executor, through our zeromq client: stdin, comms
+ * registered from a TypeScript cell, stop_on_error, and errors from callbacks that outlive
+ * their cell (the kernel must live on).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KernelProcess } from "../../kernel/runner/launch.ts";
+import { startKernel, textOf, until } from "./helpers.ts";
+
+describe("kernel (real executor)", () => {
+  let kernel: KernelProcess;
+
+  beforeAll(async () => {
+    kernel = await startKernel();
+  });
+  afterAll(async () => {
+    await kernel?.kill();
+  });
+
+  it("round-trips input through stdin into a typed cell", async () => {
+    const { reply, outputs } = await kernel.client.execute('const who: string = await input("name? "); `hello ${who}`', {
+      onInput: (prompt) => (prompt === "name? " ? "Ada" : "wrong prompt"),
+    });
+    expect(reply.content.status).toBe("ok");
+    expect(textOf(outputs, "execute_result")).toBe("'hello Ada'");
+  });
+
+  it("answers a comm the client opens, through a handler registered in a TypeScript cell", async () => {
+    const setup = await kernel.client.execute(`comms.register("symtune.echo", (comm: any, data: any) => {
+  comm.onMsg((msg: any) => comm.send({ doubled: msg.value * 2, greeting: data.greeting }));
+});`);
+    expect(setup.reply.content.status).toBe("ok");
+    const answers: unknown[] = [];
+    const stop = kernel.client.onIopub((m) => {
+      if (m.header.msg_type === "comm_msg" && m.content.comm_id === "c1") answers.push(m.content.data);
+    });
+    await kernel.client.send("shell", kernel.client.message("comm_open", { comm_id: "c1", target_name: "symtune.echo", data: { greeting: "hi" } }));
+    await kernel.client.send("shell", kernel.client.message("comm_msg", { comm_id: "c1", data: { value: 21 } }));
+    await until(() => (answers.length > 0 ? true : undefined), "the comm's answer");
+    stop();
+    expect(answers).toEqual([{ doubled: 42, greeting: "hi" }]);
+  });
+
+  it("aborts cells queued behind an error (stop_on_error)", async () => {
+    const results = await Promise.all([kernel.client.execute('throw new Error("first fails")'), kernel.client.execute("1"), kernel.client.execute("2")]);
+    expect(results.map((r) => r.reply.content.status)).toEqual(["error", "aborted", "aborted"]);
+    expect(textOf((await kernel.client.execute("3")).outputs, "execute_result")).toBe("3");
+  });
+
+  it("survives an error thrown by a callback after its cell ended, and shows it", async () => {
+    const { reply } = await kernel.client.execute('setTimeout(() => { throw new Error("late failure") }, 10); "scheduled"');
+    expect(reply.content.status).toBe("ok");
+    const late: string[] = [];
+    const stop = kernel.client.onIopub((m) => {
+      if (m.header.msg_type === "stream" && m.content.name === "stderr") late.push(m.content.text);
+    });
+    await until(() => (late.join("").includes("late failure") ? true : undefined), "the late error on stderr");
+    stop();
+    expect(kernel.alive).toBe(true);
+    expect(textOf((await kernel.client.execute("40 + 2")).outputs, "execute_result")).toBe("42");
+  });
+});
