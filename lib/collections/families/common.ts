@@ -80,18 +80,22 @@ export function squash(text: string): string {
 
 /**
  * Undoes Symbol-evol on a prediction: renamed symbols (meta.evol, original → renamed) go back
- * to the originals so executing checkers see the vocabulary their executors know.
+ * to the originals so executing checkers see the vocabulary their executors know. An original
+ * symbol written in a prediction for a renamed row is wrong (the model had to use the new
+ * names), so it is marked and can never match.
  */
 export function restoreSymbols(row: Row, prediction: string): string {
   const evol = row.meta.evol;
-  if (!evol) return prediction;
-  let text = prediction;
+  if (!evol || Object.keys(evol).length === 0) return prediction;
+  const swap = new Map<string, string>();
   for (const [original, renamed] of Object.entries(evol)) {
-    const escaped = renamed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    // Token boundaries as Symbol-evol draws them: letters, digits and _ belong to a token.
-    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}(?![\\p{L}\\p{N}_])`, "gu"), original);
+    swap.set(renamed, original);
+    swap.set(original, `\u00ab${original}\u00bb`);
   }
-  return text;
+  const keys = [...swap.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  // Token boundaries as Symbol-evol draws them: letters, digits and _ belong to a token.
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${keys.join("|")})(?![\\p{L}\\p{N}_])`, "gu");
+  return prediction.replace(pattern, (token) => swap.get(token)!);
 }
 
 /** Precision, recall and F1 of predicted items against reference items (as multisets). */
