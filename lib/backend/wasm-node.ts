@@ -57,9 +57,8 @@ async function loadModule(threads: number): Promise<WasmModule> {
     // rejection: that would take the kernel down (and print the minified glue as the source
     // line). The kernel has its own handling; drop theirs.
     for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-      for (const listener of process.listeners(event)) {
-        if (!(before[event] as unknown[]).includes(listener)) process.removeListener(event, listener as never);
-      }
+      const added = (process.listeners(event) as unknown[]).filter((l) => !(before[event] as unknown[]).includes(l));
+      for (const listener of added) process.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
 }
