@@ -14,6 +14,7 @@ import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.
 import type { MagicContext } from "../magics/types.ts";
 import type { CellIO, ExecOutcome, ExecuteOptions, Executor, InterruptFlag } from "../protocol.ts";
 import { completeCode, inspectCode, isCompleteCode, symbolHelp } from "./assist.ts";
+import { prepareCell } from "./cellsource.ts";
 import { CellCompiler } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
@@ -99,13 +100,15 @@ class TypeScriptExecutor implements Executor {
     this.abort.abort(new KeyboardInterrupt());
   }
 
+  // Jupyter counts cursor positions in code points; JavaScript strings in UTF-16 units.
   async complete(code: string, cursorPos: number) {
     const registry = code.includes("%") ? await this.magics() : null;
-    return completeCode(this.service, code, cursorPos, () => registry?.magicNames() ?? { line: [], cell: [] });
+    const result = completeCode(this.service, code, toUtf16(code, cursorPos), () => registry?.magicNames() ?? { line: [], cell: [] });
+    return { ...result, cursorStart: toCodePoints(code, result.cursorStart), cursorEnd: toCodePoints(code, result.cursorEnd) };
   }
 
   async inspect(code: string, cursorPos: number, _detailLevel: 0 | 1) {
-    return inspectCode(this.service, code, cursorPos);
+    return inspectCode(this.service, code, toUtf16(code, cursorPos));
   }
 
   async isComplete(code: string) {
@@ -114,7 +117,7 @@ class TypeScriptExecutor implements Executor {
 
   /** Compiles and runs TypeScript in the cell scope; the value of its last expression. */
   async evaluate(code: string): Promise<unknown> {
-    const cell = this.compiler.compile(rewriteLineMagics(code), this.label);
+    const cell = this.compiler.compile(prepareCell(rewriteLineMagics(code)), this.label);
     return await cell.run(this.scope, this.runtime);
   }
 
@@ -164,6 +167,18 @@ class TypeScriptExecutor implements Executor {
     this.warm = undefined;
     this.service.warmUp();
   }
+}
+
+const ASTRAL = /[\uD800-\uDBFF][\uDC00-\uDFFF]/;
+
+function toUtf16(code: string, codePoints: number): number {
+  if (!ASTRAL.test(code)) return codePoints;
+  return [...code].slice(0, codePoints).join("").length;
+}
+
+function toCodePoints(code: string, utf16: number): number {
+  if (!ASTRAL.test(code)) return utf16;
+  return [...code.slice(0, utf16)].length;
 }
 
 /** The cell's value, or KeyboardInterrupt as soon as the cell is interrupted. */

@@ -106,3 +106,12 @@ describe("pager", () => {
     expect(outcome.seen.pages[0]?.["text/plain"]).toBe("Object `notDefinedAnywhere` not found.");
   });
 });
+
+describe("cursor positions in code points", () => {
+  it("completes after an emoji (two UTF-16 units, one code point)", async () => {
+    const code = "const face = '😀';\nMath.ab";
+    const cursor = [...code].length;
+    const result = await executor.complete(code, cursor);
+    expect(result).toMatchObject({ matches: ["abs"], cursorStart: cursor - 2, cursorEnd: cursor });
+  });
+});

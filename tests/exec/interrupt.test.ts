@@ -94,3 +94,24 @@ describe("interrupt", () => {
     }
   });
 });
+
+describe("SIGINT", () => {
+  it("breaks a synchronous loop when the process gets SIGINT (breakOnSigint)", async () => {
+    const keepAlive = () => {}; // if the signal came outside the cell, it must not end the test run
+    process.on("SIGINT", keepAlive);
+    try {
+      await run(executor, "let sigintBefore = 'kept';");
+      const worker = new Worker(
+        `const { workerData } = require("node:worker_threads");
+         setTimeout(() => process.kill(workerData, "SIGINT"), 200);`,
+        { eval: true, workerData: process.pid },
+      );
+      const outcome = await run(executor, "while (true) {}");
+      await worker.terminate();
+      expect(outcome).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+      expect(text(await run(executor, "sigintBefore"))).toBe("'kept'");
+    } finally {
+      process.off("SIGINT", keepAlive);
+    }
+  });
+});
