@@ -58,7 +58,8 @@ async function loadModule(threads: number): Promise<WasmModule> {
     // line). The kernel has its own handling; drop theirs.
     for (const event of ["uncaughtException", "unhandledRejection"] as const) {
       const added = (process.listeners(event) as unknown[]).filter((l) => !(before[event] as unknown[]).includes(l));
-      for (const listener of added) process.removeListener(event, listener as (...args: unknown[]) => void);
+      const emitter = process as unknown as { removeListener(e: string, l: unknown): void };
+      for (const listener of added) emitter.removeListener(event, listener);
     }
   }
 }
