@@ -94,7 +94,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
       fail(`truncated safetensors file: tensor "${name}" needs bytes up to ${end} of the data section but it has ${data.length}.`);
     }
     // Copy: the slice must be 4-byte aligned for a typed-array view, and the caller may keep it.
-    const copy = data.slice(begin, end).buffer;
+    const copy = new Uint8Array(data.subarray(begin, end)).buffer; // a Node Buffer's slice() would share its pool
     tensors[name] = {
       dtype: dtype as DType,
       shape: shape as number[],
@@ -119,5 +119,5 @@ export function readSafetensors(path: string): SafetensorsFile {
   } catch (error) {
     throw new DataError(`cannot read the file: ${(error as Error).message}`, { file: path });
   }
-  return decodeSafetensors(bytes, path);
+  return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
