@@ -48,6 +48,8 @@ class TypeScriptExecutor implements Executor {
   private readonly runtime: CellRuntime;
   private io: CellIO | null = null;
   private label = "cell";
+  /** Aborted when this cell is interrupted, by the kernel (io.signal) or by interrupt(). */
+  private signal: AbortSignal = new AbortController().signal;
   private abort = new AbortController();
   private registry: Registry | null = null;
   private warm: ReturnType<typeof setTimeout> | undefined;
@@ -67,6 +69,14 @@ class TypeScriptExecutor implements Executor {
       prompt: (message = "") => this.cellIO().input(String(message), false),
       [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => r.runLineMagic(name, args, this.magicContext())),
     };
+    // `cellSignal` is the running cell's AbortSignal, for library calls that stop cleanly
+    // (train({ signal: cellSignal })). A getter, so it follows the cell; assignable like any name.
+    Object.defineProperty(this.scope, "cellSignal", {
+      get: () => this.signal,
+      set: (value) => Object.defineProperty(this.scope, "cellSignal", { value, writable: true, enumerable: true, configurable: true }),
+      enumerable: true,
+      configurable: true,
+    });
     if (options.warmUp !== false) {
       this.warm = setTimeout(() => this.warmUp(), 0);
       this.warm.unref?.();
@@ -79,6 +89,7 @@ class TypeScriptExecutor implements Executor {
     this.abort = new AbortController();
     const abort = this.abort;
     this.io = io;
+    this.signal = AbortSignal.any([io.signal, abort.signal]);
     this.label = `In [${options.executionCount}]`;
     routeConsole(io);
     setDisplaySink({
@@ -139,7 +150,7 @@ class TypeScriptExecutor implements Executor {
   private magicContext(): MagicContext {
     const io = this.cellIO();
     return {
-      signal: AbortSignal.any([io.signal, this.abort.signal]),
+      signal: this.signal,
       evaluate: (code) => this.evaluate(code),
       display: (value: unknown, options?: DisplayOptions) => void display(value, options),
       print: (text) => io.stdout(text.endsWith("\n") ? text : text + "\n"),
@@ -181,12 +192,24 @@ function toCodePoints(code: string, utf16: number): number {
   return [...code.slice(0, utf16)].length;
 }
 
-/** The cell's value, or KeyboardInterrupt as soon as the cell is interrupted. */
+/** How long an interrupted cell may take to stop on its own (a trainer saving a checkpoint). */
+const INTERRUPT_GRACE_MS = 2000;
+
+/**
+ * The cell's own outcome; once interrupted, whatever it settles to within the grace period,
+ * else KeyboardInterrupt — so a cell awaiting a promise that never settles still ends.
+ */
 function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new KeyboardInterrupt());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new KeyboardInterrupt());
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => reject(new KeyboardInterrupt()), INTERRUPT_GRACE_MS);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      signal.removeEventListener("abort", onAbort);
+      clearTimeout(timer);
+    });
   });
 }

@@ -23,6 +23,8 @@ export function globalsDeclarations(projectRoot: string, extra: readonly string[
     `export declare function input(prompt?: string, password?: boolean): Promise<string>;`,
     `/** Asks the user for a line of text (Jupyter input_request). */`,
     `export declare function prompt(message?: string): Promise<string>;`,
+    `/** The running cell's AbortSignal: aborted when the user interrupts (pass it to train()). */`,
+    `export declare let cellSignal: AbortSignal;`,
     `export declare function ${MAGIC_CALL}(name: string, args: string): Promise<any>;`,
     ...extra.filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)).map((name) => `export declare const ${name}: any;`),
   ];

@@ -115,3 +115,18 @@ describe("SIGINT", () => {
     }
   });
 });
+
+describe("cellSignal", () => {
+  it("lets library code that watches a signal stop cleanly and report back", async () => {
+    await run(executor, "let cleanStop = '';");
+    const cell = run(
+      executor,
+      "await new Promise<void>((resolve) => cellSignal.addEventListener('abort', () => { cleanStop = 'saved checkpoint'; resolve(); }));",
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    executor.interrupt();
+    expect(await cell).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+    expect(text(await run(executor, "cleanStop"))).toBe("'saved checkpoint'");
+    expect(text(await run(executor, "cellSignal.aborted"))).toBe("false");
+  });
+});
