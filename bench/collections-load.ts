@@ -4,7 +4,8 @@
  *   1. streamRows over the whole file without keeping rows (parse + validate + Row build),
  *   2. loadCollection with a 10k-row reservoir sample (memory bounded by the sample),
  *   3. loadCollection keeping a 100k-row prefix (limit).
- * Prints rows/s, MB/s and the peak RSS after each, as one JSON object per line.
+ * Prints rows/s (wall), rows per CPU second (steadier when the box is busy), MB/s and the RSS
+ * after each, as one JSON object per line, with the 1-minute load average.
  *
  *   node --import tsx bench/collections-load.ts [--mb 200] [--file /tmp/symtune-bench-200mb.jsonl]
  */
@@ -50,14 +51,26 @@ async function generate(path: string, bytes: number): Promise<number> {
   return rows;
 }
 
+let cpuMark = process.cpuUsage();
+
+/** CPU seconds of this process since the last call: less noisy than wall time on a busy box. */
+function cpuSeconds(): number {
+  const used = process.cpuUsage(cpuMark);
+  cpuMark = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+}
+
 function report(name: string, rows: number, seconds: number, bytes: number, extra: Record<string, unknown> = {}): void {
   const rss = process.memoryUsage().rss;
+  const cpu = cpuSeconds();
   console.log(
     JSON.stringify({
       bench: name,
       rows,
       seconds: Number(seconds.toFixed(3)),
       rows_per_s: Math.round(rows / seconds),
+      cpu_s: Number(cpu.toFixed(3)),
+      rows_per_cpu_s: Math.round(rows / cpu),
       mb_per_s: Number((bytes / 1e6 / seconds).toFixed(1)),
       rss_mb: Math.round(rss / 1e6),
       load1: Number(loadavg()[0]!.toFixed(2)),
@@ -74,6 +87,7 @@ if (!existsSync(file) || Math.abs(statSync(file).size - targetBytes) > targetByt
 const size = statSync(file).size;
 
 let totalRows = 0;
+cpuSeconds();
 {
   const t0 = performance.now();
   for await (const _row of streamRows(file)) totalRows++;
