@@ -57,8 +57,8 @@ async function loadModule(threads: number): Promise<WasmModule> {
     // rejection: that would take the kernel down (and print the minified glue as the source
     // line). The kernel has its own handling; drop theirs.
     for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-      const added = (process.listeners(event) as unknown[]).filter((l) => !(before[event] as unknown[]).includes(l));
-      const emitter = process as unknown as { removeListener(e: string, l: unknown): void };
+      const emitter = process as unknown as { listeners(e: string): unknown[]; removeListener(e: string, l: unknown): void };
+      const added = emitter.listeners(event).filter((l) => !(before[event] as unknown[]).includes(l));
       for (const listener of added) emitter.removeListener(event, listener);
     }
   }
