@@ -14,8 +14,8 @@ import { History } from "./history.ts";
 import { InterruptFlag, type CellIO, type ExecOutcome, type Executor } from "./protocol.ts";
 import type { ConnectionInfo } from "./wire/connection.ts";
 import { kernelInfo } from "./wire/kernel-info.ts";
-import type { Content, Envelope, Message } from "./wire/message.ts";
-import { Wire, wallClock, type Arrived, type RequestChannel } from "./wire/wire.ts";
+import { wallClock, type Content, type Envelope, type Message } from "./wire/message.ts";
+import { Wire, type Arrived, type RequestChannel } from "./wire/wire.ts";
 
 export type ExecutorFactory = (options: { flag: InterruptFlag; globals: Record<string, unknown> }) => Promise<Executor>;
 

@@ -45,6 +45,11 @@ export function makeHeader(msgType: string, session: string, username = "symtune
   };
 }
 
+/** Epoch milliseconds with sub-millisecond precision, comparable across threads. */
+export function wallClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Signs and verifies with the connection file's key; an empty key means no signing. */
 export class Signer {
   private readonly key: string;

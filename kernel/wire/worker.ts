@@ -11,8 +11,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { InterruptFlag } from "../protocol.ts";
 import { endpoint, type Channel, type ConnectionInfo } from "./connection.ts";
-import { makeHeader, parse, serialize, Signer, type Content, type Envelope, type Message } from "./message.ts";
-import { wallClock, type FromWorker, type ToWorker } from "./wire.ts";
+import { makeHeader, parse, serialize, Signer, wallClock, type Content, type Envelope, type Message } from "./message.ts";
+import type { FromWorker, ToWorker } from "./wire.ts";
 
 interface WorkerData {
   connection: ConnectionInfo;
@@ -182,17 +182,21 @@ port.on("message", (message: ToWorker) => {
   else if (message.kind === "close") void close();
 });
 
-try {
-  await Promise.all(
-    (Object.keys(sockets) as Channel[]).map((channel) => sockets[channel].bind(endpoint(connection, channel))),
-  );
-} catch (error) {
-  for (const socket of Object.values(sockets)) socket.close();
-  post({ kind: "failed", message: (error as Error).message });
-  throw error;
+async function start(): Promise<void> {
+  try {
+    await Promise.all(
+      (Object.keys(sockets) as Channel[]).map((channel) => sockets[channel].bind(endpoint(connection, channel))),
+    );
+  } catch (error) {
+    for (const socket of Object.values(sockets)) socket.close();
+    post({ kind: "failed", message: (error as Error).message });
+    return;
+  }
+  void serve("shell", sockets.shell);
+  void serve("control", sockets.control);
+  void serve("stdin", sockets.stdin);
+  void heartbeat();
+  post({ kind: "ready" });
 }
-void serve("shell", sockets.shell);
-void serve("control", sockets.control);
-void serve("stdin", sockets.stdin);
-void heartbeat();
-post({ kind: "ready" });
+
+void start();
