@@ -135,8 +135,8 @@ describe("built-in families", () => {
           expect(row.input.length).toBeGreaterThan(0);
           expect(row.output.length).toBeGreaterThan(0);
           for (const symbol of row.meta.symbols ?? []) {
-            // "I_JUMP means", "Dog(x) means", "(pick-up ?x) means"
-            expect(row.instruction).toMatch(new RegExp(`${escape(symbol)}(\\(x\\)|( \\?\\w)+\\))? means `));
+            // "I_JUMP means", "Dog(x) means", "Likes(x, y) means", "(pick-up ?x) means"
+            expect(row.instruction).toMatch(new RegExp(`${escape(symbol)}(\\(x(, y)?\\)|( \\?\\w)+\\))? means `));
           }
         }
       });
@@ -248,5 +248,15 @@ describe("checker details", () => {
     const row = fam("math").generate(1, 1)[0]!;
     expect((await fam("math").check(row, "answer = process.exit(1)")).correct).toBe(false);
     expect((await fam("math").check(row, `answer = ${row.meta.answer}`)).correct).toBe(true);
+  });
+});
+
+describe("first-order equivalence", () => {
+  it("tells apart swapped quantifiers and swapped arguments of a relation", async () => {
+    const { fol } = await import("../../lib/collections/families/fol.ts");
+    const row: Row = { ...fol.generate(1, 1)[0]!, output: "forall x exists y Likes(x, y)" };
+    expect((await fol.check(row, "forall a exists b (Likes(a, b))")).correct).toBe(true);
+    expect((await fol.check(row, "exists y forall x Likes(x, y)")).correct).toBe(false);
+    expect((await fol.check(row, "forall x exists y Likes(y, x)")).correct).toBe(false);
   });
 });

@@ -118,72 +118,96 @@ function vocabulary(f: Formula, preds: Map<string, number>, consts: Set<string>,
   }
 }
 
-interface Model { size: number; truth: Map<string, Set<string>>; env: Map<string, number> }
+/** One interpretation: a truth table per predicate (indexed by tuple) and a value per term. */
+interface Model { size: number; truth: Uint8Array[]; values: Int32Array }
+type Compiled = (m: Model) => boolean;
 
-function holds(f: Formula, m: Model): boolean {
+/**
+ * Compiles a formula to a closure over a model; predicates and terms become array slots, so
+ * checking tens of thousands of models stays cheap.
+ */
+function compile(f: Formula, preds: Map<string, number>, slots: Map<string, number>): Compiled {
   switch (f.op) {
-    case "atom": return m.truth.get(f.pred)!.has(f.args.map((a) => m.env.get(a)!).join(","));
-    case "not": return !holds(f.a, m);
-    case "and": return holds(f.a, m) && holds(f.b, m);
-    case "or": return holds(f.a, m) || holds(f.b, m);
-    case "implies": return !holds(f.a, m) || holds(f.b, m);
-    case "iff": return holds(f.a, m) === holds(f.b, m);
+    case "atom": {
+      const p = preds.get(f.pred)!;
+      const args = f.args.map((a) => slots.get(a)!);
+      return (m) => {
+        let index = 0;
+        for (let k = args.length - 1; k >= 0; k--) index = index * m.size + m.values[args[k]!]!;
+        return m.truth[p]![index] === 1;
+      };
+    }
+    case "not": { const a = compile(f.a, preds, slots); return (m) => !a(m); }
+    case "and": { const a = compile(f.a, preds, slots), b = compile(f.b, preds, slots); return (m) => a(m) && b(m); }
+    case "or": { const a = compile(f.a, preds, slots), b = compile(f.b, preds, slots); return (m) => a(m) || b(m); }
+    case "implies": { const a = compile(f.a, preds, slots), b = compile(f.b, preds, slots); return (m) => !a(m) || b(m); }
+    case "iff": { const a = compile(f.a, preds, slots), b = compile(f.b, preds, slots); return (m) => a(m) === b(m); }
     default: {
-      const saved = m.env.get(f.v);
-      let result = f.op === "forall";
-      for (let e = 0; e < m.size; e++) {
-        m.env.set(f.v, e);
-        if (holds(f.a, m) !== (f.op === "forall")) { result = !result; break; }
-      }
-      if (saved === undefined) m.env.delete(f.v); else m.env.set(f.v, saved);
-      return result;
+      // A quantified variable gets its own slot, so an inner `forall x` shadows an outer one.
+      const v = slots.size === 0 ? 0 : Math.max(...slots.values()) + 1;
+      const inner = new Map(slots).set(f.v, v);
+      const body = compile(f.a, preds, inner);
+      const all = f.op === "forall";
+      return (m) => {
+        for (let e = 0; e < m.size; e++) {
+          m.values[v] = e;
+          if (body(m) !== all) return !all;
+        }
+        return all;
+      };
     }
   }
 }
 
-function tuples(size: number, arity: number): string[] {
-  let out: number[][] = [[]];
-  for (let k = 0; k < arity; k++) out = out.flatMap((t) => Array.from({ length: size }, (_, e) => [...t, e]));
-  return out.map((t) => t.join(","));
+function depth(f: Formula): number {
+  switch (f.op) {
+    case "atom": return 0;
+    case "not": return depth(f.a);
+    case "forall": case "exists": return 1 + depth(f.a);
+    default: return Math.max(depth(f.a), depth(f.b));
+  }
 }
 
-/** Largest number of interpretations tried per domain size; more would make checks slow. */
-const MAX_MODELS = 1 << 16;
+/**
+ * Largest number of interpretations tried per domain size. A binary relation on 3 elements
+ * alone has 512 tables, so formulas with relations are checked on domains of 1–2 elements
+ * (enough to separate swapped quantifiers or arguments); unary ones go up to 3.
+ */
+const MAX_MODELS = 1 << 13;
 
 /**
  * A model where the two formulas differ, or null when they agree on every interpretation of
- * their predicates and constants over domains of size 1 to 3.
+ * their predicates and constants over domains of size 1 to 3 (fewer when MAX_MODELS says so).
  */
 export function counterexample(a: Formula, b: Formula): string | null {
-  const preds = new Map<string, number>();
+  const predArity = new Map<string, number>();
   const consts = new Set<string>();
-  vocabulary(a, preds, consts);
-  vocabulary(b, preds, consts);
-  const predList = [...preds];
+  vocabulary(a, predArity, consts);
+  vocabulary(b, predArity, consts);
+  const predList = [...predArity];
   const constList = [...consts];
+  const preds = new Map(predList.map(([p], k) => [p, k]));
+  const slots = new Map(constList.map((c, k) => [c, k]));
+  const fa = compile(a, preds, slots);
+  const fb = compile(b, preds, slots);
+  const width = constList.length + Math.max(depth(a), depth(b)) + 1;
   for (let size = 1; size <= 3; size++) {
-    const cells = predList.map(([p, arity]) => ({ p, tuples: tuples(size, arity) }));
-    const bits = cells.reduce((s, c) => s + c.tuples.length, 0);
-    const models = 2 ** bits * size ** constList.length;
-    if (models > MAX_MODELS) {
+    const cells = predList.map(([, arity]) => size ** arity);
+    const bits = cells.reduce((s, c) => s + c, 0);
+    const assignments = size ** constList.length;
+    if (2 ** bits * assignments > MAX_MODELS) {
       if (size === 1) throw new Error("too many predicates and constants to check by truth table");
       break;
     }
+    const m: Model = { size, truth: cells.map((c) => new Uint8Array(c)), values: new Int32Array(width) };
     for (let code = 0; code < 2 ** bits; code++) {
-      const truth = new Map<string, Set<string>>();
       let bit = 0;
-      for (const c of cells) {
-        const set = new Set<string>();
-        for (const t of c.tuples) if ((code / 2 ** bit++) & 1) set.add(t);
-        truth.set(c.p, set);
-      }
-      for (let k = 0; k < size ** constList.length; k++) {
-        const env = new Map<string, number>();
-        constList.forEach((c, j) => env.set(c, Math.floor(k / size ** j) % size));
-        const m = { size, truth, env };
-        if (holds(a, m) !== holds(b, m)) {
-          const facts = cells.map((c) => `${c.p}={${[...truth.get(c.p)!].join(";")}}`);
-          return `domain of ${size}, ${[...facts, ...constList.map((c) => `${c}=${env.get(c)}`)].join(", ")}`;
+      for (const table of m.truth) for (let t = 0; t < table.length; t++) table[t] = (code >>> bit++) & 1;
+      for (let k = 0; k < assignments; k++) {
+        constList.forEach((_, j) => { m.values[j] = Math.floor(k / size ** j) % size; });
+        if (fa(m) !== fb(m)) {
+          const facts = predList.map(([p], i) => `${p}={${[...m.truth[i]!].flatMap((v, t) => (v ? [t] : [])).join(";")}}`);
+          return `domain of ${size}, ${[...facts, ...constList.map((c, j) => `${c}=${m.values[j]}`)].join(", ")}`;
         }
       }
     }
