@@ -18,7 +18,7 @@ import { prepareCell } from "./cellsource.ts";
 import { CellCompiler } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
-import { parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
+import { magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
 import { errorOutcome } from "./outcome.ts";
 import { CellRuntime, KeyboardInterrupt, ensureTypeScriptLoader } from "./runtime.ts";
 import { CellService } from "./service.ts";
@@ -119,7 +119,16 @@ class TypeScriptExecutor implements Executor {
   }
 
   async inspect(code: string, cursorPos: number, _detailLevel: 0 | 1) {
-    return inspectCode(this.service, code, toUtf16(code, cursorPos));
+    const cursor = toUtf16(code, cursorPos);
+    const magic = magicAt(code, cursor);
+    if (magic) {
+      try {
+        return { found: true, data: { "text/plain": (await this.magics()).magicHelp(magic) } };
+      } catch {
+        return { found: false, data: {} };
+      }
+    }
+    return inspectCode(this.service, code, cursor);
   }
 
   async isComplete(code: string) {

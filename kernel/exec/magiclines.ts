@@ -55,3 +55,14 @@ export function blankMagicLines(code: string): string {
     .map((line, i) => ((magicCell && i === 0) || LINE_MAGIC.test(line) ? " ".repeat(line.length) : line))
     .join("\n");
 }
+
+/** The magic name (`time` or `%time`) under the cursor when it is on a magic's name; else undefined. */
+export function magicAt(code: string, cursor: number): string | undefined {
+  const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+  const lineEnd = code.indexOf("\n", cursor);
+  const line = code.slice(lineStart, lineEnd === -1 ? code.length : lineEnd);
+  const match = /^(\s*)(%{1,2})([A-Za-z_][\w.-]*)/.exec(line);
+  if (!match) return undefined;
+  const nameEnd = match[0].length;
+  return cursor - lineStart <= nameEnd ? match[2]! + match[3]! : undefined;
+}

@@ -115,3 +115,11 @@ describe("cursor positions in code points", () => {
     expect(result).toMatchObject({ matches: ["abs"], cursorStart: cursor - 2, cursorEnd: cursor });
   });
 });
+
+describe("inspect on a magic", () => {
+  it("shows the magic's help when the cursor is on its name", async () => {
+    const result = await executor.inspect("%lsmagic", 3, 0);
+    expect(result.found).toBe(true);
+    expect(result.data["text/plain"]).toMatch(/^Usage: %lsmagic/);
+  });
+});
