@@ -8,10 +8,8 @@
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { algorithmicFamilies } from "../lib/collections/algorithmic/index.ts";
 import { classificationTasks } from "../lib/collections/classification/index.ts";
-import { families } from "../lib/collections/families/index.ts";
-import { generalFamily } from "../lib/collections/general/index.ts";
+import { builtinFamilies } from "../lib/collections/families/index.ts";
 import type { TaskFamily } from "../lib/collections/types.ts";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "5000" }, check: { type: "string", default: "500" } } });
@@ -36,7 +34,7 @@ async function family(f: TaskFamily): Promise<void> {
   console.log(JSON.stringify({ name: f.name, domain: f.domain, rows, gen_rows_per_s: rate(rows, genMs), check_rows_per_s: rate(sample.length, checkMs), avg_chars: Math.round(bytes / rows) }));
 }
 
-for (const f of [...families, ...algorithmicFamilies, generalFamily]) await family(f);
+for (const f of builtinFamilies) await family(f);
 for (const task of classificationTasks) {
   task.generate(20, 1);
   const t = performance.now();

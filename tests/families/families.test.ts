@@ -112,7 +112,7 @@ describe("built-in families", () => {
   it("have names unique across families, algorithmic tasks, general data and classification tasks", () => {
     const names = [...builtinFamilies.map((f) => f.name), ...classificationTasks.map((t) => t.name)];
     expect(new Set(names).size).toBe(names.length);
-    expect(builtinFamilies.map((f) => f.name)).toEqual(expect.arrayContaining(["list_functions", "simple_turing_concepts", "general"]));
+    expect(builtinFamilies.map((f) => f.name)).toEqual(expect.arrayContaining(["list_functions", "simple_turing_concepts", "general", "general_heldout"]));
   });
 
   for (const family of families) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afinn, checkGeneral, generalFamily, tokenF1, wordnet } from "../../lib/collections/general/index.ts";
+import { afinn, checkGeneral, generalFamily, generalHeldOutFamily, tokenF1, wordnet } from "../../lib/collections/general/index.ts";
 import type { Row } from "../../lib/collections/types.ts";
 
 describe("WordNet reader", () => {
@@ -35,6 +35,17 @@ describe("general instruction data", () => {
       expect(row).toMatchObject({ task: "general", domain: "general", split: "train" });
       expect(["exact", "contains", "f1"]).toContain(row.meta.metric);
     }
+  });
+
+  it("holds out a fifth of inputs: general_heldout never shares an input with general", () => {
+    const heldOut = generalHeldOutFamily.generate(300, 4);
+    const trainInputs = new Set(generalFamily.generate(3000, 5).map((r) => r.input));
+    for (const row of heldOut) {
+      expect(row.split).toBe("test");
+      expect(trainInputs.has(row.input), row.input).toBe(false);
+      expect(checkGeneral(row, row.output).correct).toBe(true);
+    }
+    expect(new Set(heldOut.map((r) => r.meta.kind)).size).toBeGreaterThanOrEqual(10);
   });
 
   it("accepts the reference answers and rejects wrong ones", () => {

@@ -1,6 +1,6 @@
 /** The built-in text-to-symbol families, one per module, covering Symbol-LLM's 12 domains. */
 import { algorithmicFamilies } from "../algorithmic/index.ts";
-import { generalFamily } from "../general/general.ts";
+import { generalFamily, generalHeldOutFamily } from "../general/general.ts";
 import type { TaskFamily } from "../types.ts";
 import { amr } from "./amr.ts";
 import { bash } from "./bash.ts";
@@ -24,6 +24,7 @@ export const families: TaskFamily[] = [blocksworld, sql, kgquery, amr, triples, 
 
 /**
  * Every built-in generator with a checker: the symbolic families, symbol tuning's algorithmic
- * tasks (list_functions, simple_turing_concepts) and the general instruction data ("general").
+ * tasks (list_functions, simple_turing_concepts) and the general instruction data ("general",
+ * and "general_heldout" on disjoint inputs for measuring forgetting).
  */
-export const builtinFamilies: TaskFamily[] = [...families, ...algorithmicFamilies, generalFamily];
+export const builtinFamilies: TaskFamily[] = [...families, ...algorithmicFamilies, generalFamily, generalHeldOutFamily];

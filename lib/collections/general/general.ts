@@ -112,19 +112,38 @@ export function checkGeneral(row: Row, prediction: string): CheckResult {
   return accept.includes(got) ? pass() : fail(`"${prediction.trim()}" is not ${accept.map((a) => `"${a}"`).join(" or ")}`);
 }
 
-const HEADER = { name: "general", domain: "general", form: "text" };
+/** One input in five is held out: a stable hash of the input decides, whatever the seed. */
+export function isHeldOut(input: string): boolean {
+  let h = 2166136261;
+  for (let i = 0; i < input.length; i++) h = Math.imul(h ^ input.charCodeAt(i), 16777619);
+  return (h >>> 0) % 5 === 0;
+}
 
-export const generalFamily: TaskFamily = {
-  ...HEADER,
-  checker: "exact",
-  description: "General instruction data from WordNet 3.1 and AFINN plus templated text tasks; per-row metric exact, contains or token F1 (meta.metric).",
-  templates: ["Define the word.", "Give a synonym of the word.", "Spell the word backwards.", "Compute the result."],
-  generate(n: number, seed: number): Row[] {
-    return generateRows(HEADER, n, seed, (rng) => {
-      const d = draft(rng);
-      return { task: "general", instruction: d.instruction, input: d.input, output: d.output,
-        meta: { kind: d.kind, metric: d.metric, ...(d.accept ? { accept: d.accept } : {}) } };
-    });
-  },
-  check: checkGeneral,
-};
+const TEMPLATES = ["Define the word.", "Give a synonym of the word.", "Spell the word backwards.", "Compute the result."];
+
+function generalFamilyFor(heldOut: boolean): TaskFamily {
+  const header = { name: heldOut ? "general_heldout" : "general", domain: "general", form: "text" };
+  return {
+    ...header,
+    checker: "exact",
+    description: heldOut
+      ? "General data on held-out inputs (disjoint from \"general\"), for measuring forgetting; split test."
+      : "General instruction data from WordNet 3.1 and AFINN plus templated text tasks; per-row metric exact, contains or token F1 (meta.metric).",
+    templates: TEMPLATES,
+    generate(n: number, seed: number): Row[] {
+      const rows = generateRows(header, n, seed, (rng) => {
+        let d = draft(rng);
+        while (isHeldOut(d.input) !== heldOut) d = draft(rng);
+        return { task: "general", instruction: d.instruction, input: d.input, output: d.output,
+          meta: { kind: d.kind, metric: d.metric, ...(d.accept ? { accept: d.accept } : {}) } };
+      });
+      return heldOut ? rows.map((r) => ({ ...r, split: "test" })) : rows;
+    },
+    check: checkGeneral,
+  };
+}
+
+/** Training-side general data (inputs outside the held-out fifth). */
+export const generalFamily = generalFamilyFor(false);
+/** General data whose inputs never occur in `general`: the forgetting measurement. */
+export const generalHeldOutFamily = generalFamilyFor(true);
