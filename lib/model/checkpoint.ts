@@ -144,7 +144,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     throw new DataError(`not a symtune checkpoint config: ${(error as Error).message}`, { file: configPath });
   }
   if (raw?.format !== FORMAT) {
-    throw new DataError(`not a symtune checkpoint config: "format" is ${JSON.stringify(raw?.format)}, expected "${FORMAT}".`, { file: configPath, field: "format" });
+    throw new DataError(`not a symtune checkpoint config: "format" is ${raw?.format === undefined ? "missing" : JSON.stringify(raw.format)}, expected "${FORMAT}".`, { file: configPath, field: "format" });
   }
   if (raw.version !== VERSION) {
     throw new DataError(`checkpoint version ${JSON.stringify(raw.version)} is not supported; this symtune reads version ${VERSION}.`, { file: configPath, field: "version" });
