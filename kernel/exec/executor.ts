@@ -59,7 +59,7 @@ class TypeScriptExecutor implements Executor {
     readonly languageVersion: string,
   ) {
     const dir = options.cwd ?? process.cwd();
-    this.runtime = new CellRuntime(options.flag, PROJECT_ROOT);
+    this.runtime = new CellRuntime(options.flag, PROJECT_ROOT, dir);
     this.service = new CellService(dir, PROJECT_ROOT, globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)));
     this.compiler = new CellCompiler(this.service);
     this.scope = {

@@ -2,6 +2,7 @@
  * What compiled cells call at run time (`__symtune_rt` in transform.ts): interrupt checks at
  * loop heads and after awaits, and module loading for the cell's imports.
  */
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -21,10 +22,14 @@ export class CellRuntime {
   epoch = 0;
   private readonly interruptedEpochs = new Set<number>();
   private aborted = false;
+  /** Local files imported so far → the modification time they were loaded at. */
+  private readonly versions = new Map<string, number>();
 
   constructor(
     private readonly flag: InterruptFlag,
     private readonly projectRoot: string,
+    /** The notebook's directory: relative imports resolve from here. */
+    private readonly dir: string,
   ) {}
 
   /** A new execution: clears the shared flag and the previous cell's interrupt. */
@@ -55,9 +60,28 @@ export class CellRuntime {
     return value;
   }
 
-  /** `import ... from "symtune"` means this project's library, wherever the notebook is. */
+  /**
+   * `import ... from "symtune"` means this project's library, wherever the notebook is. A
+   * local file gets its modification time as a query, so re-running an import cell after
+   * editing the file loads the new version (Node caches modules by URL).
+   */
   specifier(specifier: unknown): unknown {
     if (specifier === "symtune") return pathToFileURL(path.join(this.projectRoot, "lib", "index.ts")).href;
+    if (typeof specifier === "string" && /^\.{0,2}\//.test(specifier) && !specifier.includes("?")) {
+      const file = path.resolve(this.dir, specifier);
+      try {
+        const stat = fs.statSync(file);
+        if (stat.isFile() && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+          const version = Math.floor(stat.mtimeMs);
+          // A .ts file outside a "type": "module" package loads as CommonJS, cached by path.
+          if (this.versions.get(file) !== version) delete require.cache[file];
+          this.versions.set(file, version);
+          return `${pathToFileURL(file).href}?v=${version}`;
+        }
+      } catch {
+        // not a file: let the loader resolve it (and report it) as written
+      }
+    }
     return specifier;
   }
 
@@ -81,6 +105,7 @@ export class CellRuntime {
   }
 }
 
+const require = createRequire(import.meta.url);
 let tsxReady: Promise<void> | undefined;
 
 /**
@@ -105,7 +130,7 @@ export function ensureTypeScriptLoader(): Promise<void> {
     // A `.ts` file outside a "type": "module" package is CommonJS to Node; with only the ESM
     // hooks its `export` syntax fails ("require() ES Module in a cycle"). tsx's CommonJS
     // hooks compile it; they mark themselves by handling the .ts extension.
-    if (!createRequire(import.meta.url).extensions[".ts"]) {
+    if (!require.extensions[".ts"]) {
       const { register } = await import("tsx/cjs/api");
       register();
     }

@@ -164,3 +164,15 @@ describe("magics", () => {
     }
   });
 });
+
+describe("editing a local module", () => {
+  it("loads the new version when the import cell runs again", async () => {
+    const file = `${dir}/rate.ts`;
+    fs.writeFileSync(file, "export const rate = 1;\n");
+    expect(text(await run(executor, "import { rate } from './rate.ts';\nrate"))).toBe("1");
+    fs.writeFileSync(file, "export const rate = 2;\nexport const extra = 'new';\n");
+    const later = new Date(Date.now() + 2000);
+    fs.utimesSync(file, later, later); // a distinct mtime even on coarse clocks
+    expect(text(await run(executor, "import { rate, extra } from './rate.ts';\n`${rate} ${extra}`"))).toBe("'2 new'");
+  });
+});
