@@ -5,3 +5,4 @@ import "./builtins/load_ext.ts";
 import "./collection.ts";
 import "./evol.ts";
 import "./symbol_tune.ts";
+import "./backend.ts";
