@@ -4,9 +4,9 @@
  * Sampling is seeded (lib/collections/rng.ts): a seed reproduces a collection byte for byte.
  */
 import { createWriteStream } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { once } from "node:events";
+import { finished } from "node:stream/promises";
 import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
 import { toJsonLine, JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
@@ -216,16 +216,29 @@ export class Collection implements Iterable<Row>, Displayable {
   /** Writes JSONL to `file` as a stream (no whole-file string); creates parent folders. */
   async export(file: string, layout: JsonlLayout = "prompt-completion"): Promise<{ file: string; rows: number; bytes: number }> {
     checkLayout(layout);
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    const out = createWriteStream(file);
+    const cannotWrite = (error: unknown) => new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true }).catch((error) => {
+      throw cannotWrite(error);
+    });
+    // Written beside the target and renamed at the end: a failed export leaves no half file.
+    const partial = `${file}.partial-${process.pid}`;
+    const out = createWriteStream(partial);
+    let failure: unknown;
+    out.on("error", (error) => (failure = error));
     let bytes = 0;
     for (const row of this.rows) {
+      if (failure) break;
       const line = `${toJsonLine(row, layout)}\n`;
       bytes += Buffer.byteLength(line);
-      if (!out.write(line)) await once(out, "drain");
+      if (!out.write(line)) await drainOrFail(out);
     }
     out.end();
-    await once(out, "finish");
+    await finished(out).catch((error) => (failure ??= error));
+    if (!failure) await rename(partial, file).catch((error) => (failure = error));
+    if (failure) {
+      await rm(partial, { force: true, recursive: false }).catch(() => undefined);
+      throw cannotWrite(failure);
+    }
     return { file, rows: this.size, bytes };
   }
 
@@ -260,6 +273,17 @@ export class Collection implements Iterable<Row>, Displayable {
 /** `mix([[symbolic, 0.84], [general, 1]], { n, seed })`: Collection.mix as a function. */
 export function mix(parts: readonly (readonly [Collection, number])[], options: { n: number; seed: number; name?: string }): Collection {
   return Collection.mix(parts, options);
+}
+
+/** Resolves when the stream can take more, or has failed or closed (then `failure` says why). */
+function drainOrFail(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ["drain", "error", "close"]) out.removeListener(event, done);
+      resolve();
+    };
+    for (const event of ["drain", "error", "close"]) out.once(event, done);
+  });
 }
 
 function checkCount(what: string, n: number): void {

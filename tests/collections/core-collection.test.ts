@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -138,6 +138,9 @@ describe("stats, export and display", () => {
     expect(written.rows).toBe(500);
     expect(readFileSync(file, "utf8")).toBe(both.toJSONL("messages"));
     expect(() => both.toJSONL("csv" as never)).toThrow('unknown JSONL layout "csv"; use one of prompt-completion, messages, rows');
+    // A folder where the file should go: one sentence, no stray stream error.
+    await expect(both.export(dir)).rejects.toThrow(new RegExp(`^cannot write ${dir}: EISDIR`));
+    expect(readdirSync(path.dirname(dir)).filter((f) => f.includes(".partial-"))).toEqual([]);
   });
 
   it("renders as an HTML table and plain text through the display protocol", async () => {

@@ -5,13 +5,15 @@
  * object per line) is recognised and handed back to the line reader.
  */
 import { readFile } from "node:fs/promises";
-import { DataError } from "../../errors.ts";
+import { DataError, UsageError } from "../../errors.ts";
 import { typeName } from "./layout.ts";
 
 export type JsonFileContent = { kind: "array"; items: unknown[]; lines: number[] } | { kind: "jsonl" };
 
 export async function readJsonFile(file: string): Promise<JsonFileContent> {
-  let text = await readFile(file, "utf8");
+  let text = await readFile(file, "utf8").catch((error: Error) => {
+    throw new UsageError(`cannot read ${file}: ${error.message}`);
+  });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {

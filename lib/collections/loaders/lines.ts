@@ -4,7 +4,9 @@
  * one await per megabyte, not per row, keeps parsing above 100k rows/s.
  */
 import { createReadStream } from "node:fs";
+import type { ReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { UsageError } from "../../errors.ts";
 
 export interface LineBatch {
   /** 1-based number of the first line in `lines`. */
@@ -17,8 +19,9 @@ export async function* readLineBatches(file: string, chunkBytes = 1 << 20): Asyn
   let carry = "";
   let lineNo = 1;
   let first = true;
-  for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes })) {
-    let text = carry + decoder.write(chunk as Buffer);
+  const stream = createReadStream(file, { highWaterMark: chunkBytes });
+  for await (const chunk of readable(stream, file)) {
+    let text = carry + decoder.write(chunk);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark
       first = false;
@@ -35,4 +38,13 @@ export async function* readLineBatches(file: string, chunkBytes = 1 << 20): Asyn
 
 function stripCR(line: string): string {
   return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
+
+/** The stream's chunks; an unreadable file (permissions, a folder) becomes one clear sentence. */
+async function* readable(stream: ReadStream, file: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
 }
