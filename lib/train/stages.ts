@@ -1,0 +1,296 @@
+/**
+ * The training stages of the two papers, thin on top of `train()`:
+ *   injectionStage   symbolic data only                          (Symbol-LLM's "Base")
+ *   infusionStage    from an injection checkpoint; a symbolic sample + general data,
+ *                    ~0.84 : 1 by default                         (Symbol-LLM's "Instruct")
+ *   oneStage         the same mixture from step 0, from scratch   (the paper's baseline)
+ *   symbolTuneStage  symbol-tuning prompts, optionally mixed with instruction data
+ *   instructionStage plain instruction tuning: the comparison model
+ * Each stage is planned (model, tokenizer, the mixed examples with their kind) and then run:
+ * a run folder in the registry, checkpoints there, a live loss curve in the notebook, and the
+ * kernel's interrupt fed to the trainer so an interrupted stage keeps its model and checkpoint.
+ */
+import { Collection } from "../collections/collection.ts";
+import { toPrompt } from "../collections/prompt.ts";
+import type { Row } from "../collections/types.ts";
+import { initBackend } from "../backend/ladder.ts";
+import { UsageError } from "../errors.ts";
+import { loadCheckpoint } from "../model/checkpoint.ts";
+import { gptConfig, type GPTConfig } from "../model/config.ts";
+import { createGPT, type GPT } from "../model/gpt.ts";
+import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
+import { LiveCurve } from "../plot/live.ts";
+import { createRun, openRun, runsDir, type Run } from "../runs/registry.ts";
+import type { Example } from "./examples.ts";
+import { train, type TrainResult } from "./trainer.ts";
+
+export type StageName = "injection" | "infusion" | "one-stage" | "symbol-tune" | "instruction";
+export const STAGE_NAMES: readonly StageName[] = ["injection", "infusion", "one-stage", "symbol-tune", "instruction"];
+
+/** The paper's symbolic : general ratio in the Infusion stage (~260K : ~310K). */
+export const INFUSION_RATIO = 0.84;
+
+export type Rows = Collection | readonly Row[];
+
+export interface StageOptions {
+  /** A label for the run (default: the stage name). */
+  name?: string;
+  /** Seeds the model's initial weights (fresh models), the data mixture and the data order. */
+  seed?: number;
+  steps: number;
+  batchSize?: number;
+  accumulate?: number;
+  lr?: number;
+  warmup?: number;
+  /** Model preset for a fresh model (default "tiny"), with overrides. */
+  preset?: string;
+  model?: Partial<GPTConfig>;
+  /** Default: the byte tokenizer (covers any text, so later stages never meet unknown characters). */
+  tokenizer?: Tokenizer;
+  /** Examples in the mixture; default: every row of the parts (see each stage). */
+  n?: number;
+  /** Rows whose loss is logged as `eval_loss` every `evalEvery` steps. */
+  evalRows?: Rows;
+  evalEvery?: number;
+  checkpointEvery?: number;
+  signal?: AbortSignal;
+  /** Draw the loss curve in place while training (default: when running in a notebook). */
+  live?: boolean;
+  /** Runs directory, or false to record nothing (then no checkpoints either). */
+  runs?: string | false;
+  onStep?: (step: number, loss: number) => void;
+}
+
+/** Where a stage starts: a run (id or object) or a checkpoint directory, or a stage result. */
+export type StartFrom = string | Run | StageResult;
+
+export interface StagePlan {
+  stage: StageName;
+  model: GPT;
+  tokenizer: Tokenizer;
+  examples: Example[];
+  /** The kind of each example ("symbolic", "general", "symbol-tune", "instruction"), same order. */
+  kinds: string[];
+  counts: Record<string, number>;
+  /** The run the model's weights came from. */
+  parent?: string;
+  /** The checkpoint the model's weights came from. */
+  initCheckpoint?: string;
+}
+
+export interface StageResult {
+  stage: StageName;
+  model: GPT;
+  tokenizer: Tokenizer;
+  train: TrainResult;
+  /** The run's id in the registry (undefined with runs: false). */
+  runId?: string;
+  run?: Run;
+  checkpoint?: string;
+  counts: Record<string, number>;
+}
+
+interface Part {
+  kind: string;
+  rows: Rows;
+  ratio: number;
+}
+
+function rowsOf(rows: Rows): readonly Row[] {
+  return rows instanceof Collection ? rows.rows : rows;
+}
+
+function checkPart(stage: StageName, what: string, rows: Rows | undefined): readonly Row[] {
+  if (!rows || rowsOf(rows).length === 0) throw new UsageError(`${stage} stage: "${what}" has no rows; give it a collection with at least one row`);
+  return rowsOf(rows);
+}
+
+/** Mixes the parts by ratio (exact counts, shuffled together), each row tagged with its part's kind. */
+function mixParts(parts: readonly Part[], n: number, seed: number): { examples: Example[]; kinds: string[]; counts: Record<string, number> } {
+  const tagged = parts.map(
+    (p) => [new Collection(rowsOf(p.rows).map((r) => ({ ...r, meta: { ...r.meta, stagePart: p.kind } })), p.kind), p.ratio] as const,
+  );
+  const mixed = Collection.mix(tagged, { n, seed });
+  const kinds = mixed.rows.map((r) => String(r.meta.stagePart));
+  const counts: Record<string, number> = {};
+  for (const k of kinds) counts[k] = (counts[k] ?? 0) + 1;
+  return { examples: mixed.rows.map(toPrompt), kinds, counts };
+}
+
+function resolveStart(from: StartFrom, options: StageOptions): { path: string; parent?: string } {
+  if (typeof from !== "string") {
+    if ("train" in from) {
+      if (!from.checkpoint) throw new UsageError("the stage to start from wrote no checkpoint (it ran with runs: false); run it with a runs directory");
+      return { path: from.checkpoint, parent: from.runId };
+    }
+    return { path: from.checkpointDir, parent: from.id };
+  }
+  if (/[\\/]/.test(from)) return { path: from };
+  const run = openRun(from, options.runs === false ? runsDir() : (options.runs ?? runsDir()));
+  return { path: run.checkpointDir, parent: run.id };
+}
+
+function freshModel(tokenizer: Tokenizer, options: StageOptions): GPT {
+  const config = gptConfig(options.preset ?? "tiny", { ...options.model, vocabSize: Math.max(tokenizer.vocabSize, options.model?.vocabSize ?? 0) });
+  return createGPT(config, options.seed ?? 0);
+}
+
+async function plan(stage: StageName, parts: readonly Part[], n: number, options: StageOptions, from?: StartFrom): Promise<StagePlan> {
+  await initBackend(); // createGPT and loadCheckpoint need an active tfjs backend
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${stage} stage: n must be a positive integer, got ${n}`);
+  const mix = mixParts(parts, n, options.seed ?? 0);
+  if (from === undefined) {
+    const tokenizer = options.tokenizer ?? new ByteTokenizer();
+    return { stage, model: freshModel(tokenizer, options), tokenizer, ...mix };
+  }
+  const start = resolveStart(from, options);
+  const loaded = loadCheckpoint(start.path);
+  if (options.tokenizer && JSON.stringify(options.tokenizer.toSpec()) !== JSON.stringify(loaded.tokenizer.toSpec())) {
+    loaded.model.dispose();
+    throw new UsageError(`${stage} stage: the tokenizer given differs from the checkpoint's (${start.path}); leave it out to use the checkpoint's`);
+  }
+  return { stage, model: loaded.model, tokenizer: loaded.tokenizer, ...mix, parent: start.parent, initCheckpoint: loaded.path };
+}
+
+/** Plans the Injection stage: symbolic rows only, a fresh model. */
+export async function planInjection(options: StageOptions & { symbolic: Rows }): Promise<StagePlan> {
+  const symbolic = checkPart("injection", "symbolic", options.symbolic);
+  return plan("injection", [{ kind: "symbolic", rows: symbolic, ratio: 1 }], options.n ?? symbolic.length, options);
+}
+
+/**
+ * Plans the Infusion stage: weights from `from` (the injection run), symbolic : general at
+ * `ratio` : 1. Default n keeps every general row once: n = general × (1 + ratio).
+ */
+export async function planInfusion(options: StageOptions & { from: StartFrom; symbolic: Rows; general: Rows; ratio?: number }): Promise<StagePlan> {
+  if (options.from === undefined) throw new UsageError("infusion stage: give `from`, the injection run or checkpoint to start from");
+  const ratio = options.ratio ?? INFUSION_RATIO;
+  const symbolic = checkPart("infusion", "symbolic", options.symbolic);
+  const general = checkPart("infusion", "general", options.general);
+  const n = options.n ?? Math.round(general.length * (1 + ratio));
+  return plan("infusion", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options, options.from);
+}
+
+/** Plans the one-stage baseline: the Infusion mixture, from a fresh model at step 0. */
+export async function planOneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number }): Promise<StagePlan> {
+  const ratio = options.ratio ?? INFUSION_RATIO;
+  const symbolic = checkPart("one-stage", "symbolic", options.symbolic);
+  const general = checkPart("one-stage", "general", options.general);
+  const n = options.n ?? symbolic.length + general.length;
+  return plan("one-stage", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options);
+}
+
+/**
+ * Plans symbol tuning: symbol-tuning prompts, optionally mixed with instruction rows at
+ * `instructionRatio` : 1 (prompts : instruction), which repairs the relevant-label settings.
+ */
+export async function planSymbolTune(
+  options: StageOptions & { prompts: Rows; instruction?: Rows; instructionRatio?: number; from?: StartFrom },
+): Promise<StagePlan> {
+  const prompts = checkPart("symbol-tune", "prompts", options.prompts);
+  const parts: Part[] = [{ kind: "symbol-tune", rows: prompts, ratio: 1 }];
+  if (options.instruction) {
+    const ratio = options.instructionRatio ?? 1;
+    if (!(ratio > 0)) throw new UsageError(`symbol-tune stage: instructionRatio must be > 0, got ${ratio}`);
+    parts.push({ kind: "instruction", rows: checkPart("symbol-tune", "instruction", options.instruction), ratio: 1 / ratio });
+  }
+  const n = options.n ?? parts.reduce((s, p) => s + rowsOf(p.rows).length, 0);
+  return plan("symbol-tune", parts, n, options, options.from);
+}
+
+/** Plans plain instruction tuning (the comparison model). */
+export async function planInstruction(options: StageOptions & { instruction: Rows; from?: StartFrom }): Promise<StagePlan> {
+  const rows = checkPart("instruction", "instruction", options.instruction);
+  return plan("instruction", [{ kind: "instruction", rows, ratio: 1 }], options.n ?? rows.length, options, options.from);
+}
+
+/** Trains a planned stage: records the run, draws the curve, keeps the model on interrupt. */
+export async function runStage(planned: StagePlan | Promise<StagePlan>, options: StageOptions): Promise<StageResult> {
+  const stagePlan = await planned;
+  const backend = await initBackend();
+  const seed = options.seed ?? 0;
+  const { model, tokenizer } = stagePlan;
+  const hyper = {
+    steps: options.steps,
+    batchSize: options.batchSize ?? 16,
+    accumulate: options.accumulate ?? 1,
+    lr: options.lr ?? 1e-3,
+    warmup: options.warmup ?? Math.max(1, Math.round(options.steps * 0.03)),
+  };
+  const run =
+    options.runs === false
+      ? undefined
+      : createRun(
+          {
+            name: options.name ?? stagePlan.stage,
+            stage: stagePlan.stage,
+            seed,
+            backend: backend.name,
+            parent: stagePlan.parent,
+            config: { ...hyper, model: model.config, params: model.paramCount(), tokenizer: tokenizer.kind, counts: stagePlan.counts, initCheckpoint: stagePlan.initCheckpoint },
+          },
+          options.runs,
+        );
+  const evalExamples = options.evalRows ? rowsOf(options.evalRows).map(toPrompt) : undefined;
+  const curve = options.live === false ? null : new LiveCurve({ title: `${options.name ?? stagePlan.stage}: loss` });
+  const started = performance.now();
+  let result: TrainResult;
+  try {
+    result = await train({
+      model,
+      tokenizer,
+      data: stagePlan.examples,
+      ...hyper,
+      seed,
+      evalData: evalExamples,
+      evalEvery: evalExamples ? options.evalEvery : undefined,
+      checkpointDir: run?.checkpointDir,
+      checkpointEvery: options.checkpointEvery,
+      signal: options.signal,
+      onStep: (m) => {
+        run?.logStep({ step: m.step, loss: m.loss, lr: m.lr, grad_norm: m.gradNorm, tokens_per_s: m.tokensPerSecond });
+        curve?.add("train loss", m.step, m.loss);
+        options.onStep?.(m.step, m.loss);
+      },
+      onEval: (m) => {
+        run?.logEval(m.step, { eval_loss: m.loss });
+        curve?.add("eval loss", m.step, m.loss, "lines+markers");
+      },
+    });
+  } catch (error) {
+    run?.finish({ status: "failed", wallSeconds: (performance.now() - started) / 1000, steps: 0, message: (error as Error).message });
+    await curve?.finish();
+    throw error;
+  }
+  await curve?.finish();
+  run?.finish({
+    status: result.stopped,
+    wallSeconds: result.seconds,
+    steps: result.step,
+    finalLoss: result.losses.at(-1),
+    metrics: { tokens_per_s: Math.round(result.tokensPerSecond) },
+  });
+  return { stage: stagePlan.stage, model, tokenizer, train: result, runId: run?.id, run, checkpoint: result.checkpoint, counts: stagePlan.counts };
+}
+
+export function injectionStage(options: StageOptions & { symbolic: Rows }): Promise<StageResult> {
+  return runStage(planInjection(options), options);
+}
+
+export function infusionStage(options: StageOptions & { from: StartFrom; symbolic: Rows; general: Rows; ratio?: number }): Promise<StageResult> {
+  return runStage(planInfusion(options), options);
+}
+
+export function oneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number }): Promise<StageResult> {
+  return runStage(planOneStage(options), options);
+}
+
+export function symbolTuneStage(
+  options: StageOptions & { prompts: Rows; instruction?: Rows; instructionRatio?: number; from?: StartFrom },
+): Promise<StageResult> {
+  return runStage(planSymbolTune(options), options);
+}
+
+export function instructionStage(options: StageOptions & { instruction: Rows; from?: StartFrom }): Promise<StageResult> {
+  return runStage(planInstruction(options), options);
+}
