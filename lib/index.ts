@@ -12,3 +12,7 @@ export * from "./collections/general/index.ts";
 export * from "./collections/classification/index.ts";
 export * from "./collections/rng.ts";
 export * from "./collections/registry.ts";
+export * from "./backend/ladder.ts";
+export * from "./backend/heap.ts";
+export * from "./backend/doctor.ts";
+export * from "./model/gpt.ts";
