@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../errors.ts";
 import { promptIds } from "../train/examples.ts";
-import { Rng } from "../train/rng.ts";
+import { deriveSeed, Rng } from "../collections/rng.ts";
 import type { GPT, KVCache } from "./gpt.ts";
 import type { Tokenizer } from "./tokenizer.ts";
 
@@ -45,7 +45,7 @@ export async function generateIds(model: GPT, prompts: readonly (readonly number
   if (prompts.some((p) => p.length === 0)) throw new UsageError("generate: every prompt needs at least one token.");
   if (!(temperature >= 0)) throw new UsageError(`generate: temperature must be ≥ 0, got ${temperature}.`);
   const B = prompts.length;
-  const rng = new Rng(seed, 7);
+  const rng = new Rng(deriveSeed(seed, 7));
   const minLen = Math.min(...prompts.map((p) => p.length));
   const rows = prompts.map((p) => p.slice(0, minLen)); // every token fed so far, per row
   const generated: number[][] = prompts.map(() => []);

@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../errors.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
-import { Rng } from "./rng.ts";
+import { deriveSeed, Rng } from "../collections/rng.ts";
 
 export interface Example {
   prompt: string;
@@ -141,7 +141,7 @@ export class Batcher {
 
   private epochBatches(epoch: number): number[][] {
     if (epoch === this.orderEpoch) return this.order;
-    const rng = new Rng(this.seed, 1000 + epoch); // one stream per epoch: the cursor alone restores the order
+    const rng = new Rng(deriveSeed(this.seed, 1000 + epoch)); // one stream per epoch: the cursor alone restores the order
     const shuffled = rng.shuffle(this.examples.map((_, i) => i));
     const batches: number[][] = [];
     const window = this.batchSize * BUCKET_WINDOW;

@@ -1,7 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AdamW } from "../../lib/train/adamw.ts";
-import { Rng } from "../../lib/train/rng.ts";
 import { learningRate } from "../../lib/train/schedule.ts";
 import { useTestBackend } from "./backend.ts";
 
@@ -37,21 +36,5 @@ describe("AdamW", () => {
     expect(opt.step).toBe(1);
     opt.dispose();
     tf.dispose([w, b, gw, gb]);
-  });
-});
-
-describe("Rng", () => {
-  it("reproduces a stream from a seed and from a saved state", () => {
-    const a = new Rng(42);
-    const first = Array.from({ length: 5 }, () => a.nextUint32());
-    const b = new Rng(42);
-    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(first);
-    const saved = b.state();
-    const next = b.next();
-    expect(Rng.fromState(saved).next()).toBe(next);
-    expect(new Rng(43).nextUint32()).not.toBe(first[0]);
-    const values = Array.from({ length: 1000 }, () => a.next());
-    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...values)).toBeLessThan(1);
   });
 });
