@@ -81,6 +81,25 @@ function quickInfoBundle(info: ts.QuickInfo): Record<string, string> {
 
 const OPENERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 
+/** After these a `/` divides; anywhere else it starts a regular expression. */
+const ENDS_EXPRESSION = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.Identifier,
+  ts.SyntaxKind.NumericLiteral,
+  ts.SyntaxKind.BigIntLiteral,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateTail,
+  ts.SyntaxKind.RegularExpressionLiteral,
+  ts.SyntaxKind.CloseParenToken,
+  ts.SyntaxKind.CloseBracketToken,
+  ts.SyntaxKind.ThisKeyword,
+  ts.SyntaxKind.TrueKeyword,
+  ts.SyntaxKind.FalseKeyword,
+  ts.SyntaxKind.NullKeyword,
+  ts.SyntaxKind.PlusPlusToken,
+  ts.SyntaxKind.MinusMinusToken,
+]);
+
 /**
  * complete: the cell can run; incomplete: an open bracket, string, template or comment, or
  * an expression cut off at the end (the frontend should wait for more lines); invalid: the
@@ -91,7 +110,11 @@ export function isCompleteCode(code: string): { status: IsCompleteStatus; indent
   const text = blankMagicLines(code);
   const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
   const stack: string[] = [];
-  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+  let previous: ts.SyntaxKind = ts.SyntaxKind.Unknown;
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; previous = token, token = scanner.scan()) {
+    if ((token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) && !ENDS_EXPRESSION.has(previous)) {
+      token = scanner.reScanSlashToken(); // a regular expression literal, not a division
+    }
     if (scanner.isUnterminated()) return { status: "incomplete", indent: "  ".repeat(Math.max(stack.length, 1)) };
     const tokenText = scanner.getTokenText();
     if (token === ts.SyntaxKind.TemplateHead) stack.push("${");

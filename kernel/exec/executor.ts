@@ -62,13 +62,14 @@ class TypeScriptExecutor implements Executor {
     this.runtime = new CellRuntime(options.flag, PROJECT_ROOT, dir);
     this.service = new CellService(dir, PROJECT_ROOT, globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)));
     this.compiler = new CellCompiler(this.service);
-    this.scope = {
+    // No prototype: a user's `let constructor` or `toString` is just a name here.
+    this.scope = Object.assign(Object.create(null) as Record<string, unknown>, {
       ...options.globals,
       display,
       input: (prompt = "", password = false) => this.cellIO().input(String(prompt), Boolean(password)),
       prompt: (message = "") => this.cellIO().input(String(message), false),
       [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => r.runLineMagic(name, args, this.magicContext())),
-    };
+    });
     // `cellSignal` is the running cell's AbortSignal, for library calls that stop cleanly
     // (train({ signal: cellSignal })). A getter, so it follows the cell; assignable like any name.
     Object.defineProperty(this.scope, "cellSignal", {

@@ -74,6 +74,8 @@ describe("isComplete", () => {
     ["foo())", "invalid"],
     ["%time 1 + 1", "complete"],
     ["%%time\nlet y = (", "complete"],
+    ["const re = /[(]/;", "complete"],
+    ["const half = 4 / 2; const re2 = /\\(/", "complete"],
   ])("%j is %s", async (code, status) => {
     expect((await executor.isComplete(code)).status).toBe(status);
   });
