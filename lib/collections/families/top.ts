@@ -45,6 +45,8 @@ export function formatTop(n: TopNode): string {
 interface Scenario {
   intent: string;
   meaning: string;
+  /** Intents that can fill a slot (TOPv2's nesting), with the slot value that stands for them. */
+  nested?: { intent: string; meaning: string; value: string };
   slots: Record<string, { meaning: string; values: readonly string[] }>;
   utterances: readonly string[]; // {SLOT} placeholders, in the order the slots appear
 }
@@ -67,8 +69,9 @@ const SCENARIOS: readonly Scenario[] = [
     slots: { MUSIC_GENRE: { meaning: "a style of music", values: ["jazz", "reggae", "techno", "folk"] }, MUSIC_ARTIST_NAME: { meaning: "a performer", values: ["Fela Kuti", "Bjork", "Miles Davis", "Rosalia"] } },
     utterances: ["play some {MUSIC_GENRE}", "put on {MUSIC_ARTIST_NAME}", "play {MUSIC_GENRE} by {MUSIC_ARTIST_NAME}"] },
   { intent: "GET_DIRECTIONS", meaning: "asking for a route",
-    slots: { DESTINATION: { meaning: "where to go", values: ["the airport", "the museum", "Union Station", "the beach"] }, METHOD_TRAVEL: { meaning: "how to travel", values: ["walking", "driving", "by bus", "by bike"] } },
-    utterances: ["directions to {DESTINATION}", "how do i get to {DESTINATION} {METHOD_TRAVEL}", "{METHOD_TRAVEL} route to {DESTINATION}"] },
+    nested: { intent: "GET_LOCATION_HOME", meaning: "looking up the user's home", value: "my home" },
+    slots: { DESTINATION: { meaning: "where to go", values: ["the airport", "the museum", "Union Station", "the beach", "my home"] }, METHOD_TRAVEL: { meaning: "how to travel", values: ["walking", "driving", "by bus", "by bike"] } },
+    utterances: ["directions to {DESTINATION}", "what is the way to {DESTINATION} {METHOD_TRAVEL}", "{METHOD_TRAVEL} route to {DESTINATION}"] },
 ];
 
 const TEMPLATES = [
@@ -94,13 +97,15 @@ export const top: TaskFamily = {
       const order = [...utterance.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
       const slotsDefined = [...new Set(offered.flatMap((o) => Object.keys(o.slots)))];
       const slotMeaning = (name: string) => offered.flatMap((o) => (o.slots[name] ? [o.slots[name]!.meaning] : []))[0]!;
-      const intents = offered.map((o) => `${o.intent} means ${o.meaning}`).join("; ");
+      const intents = offered.flatMap((o) => [o, ...(o.nested ? [o.nested] : [])]).map((o) => `${o.intent} means ${o.meaning}`).join("; ");
+      // A slot value that names a nested intent is parsed as that intent, e.g. "home".
+      const fillSlot = (slot: string) => (s.nested && values[slot] === s.nested.value ? `[IN:${s.nested.intent} ]` : values[slot]!);
       const slots = slotsDefined.map((name) => `${name} means ${slotMeaning(name)}`).join("; ");
       return {
         instruction: fill(rng.pick(TEMPLATES), { intents, slots }),
         input: fill(utterance, values),
-        output: `[IN:${s.intent} ${order.map((slot) => `[SL:${slot} ${values[slot]} ]`).join(" ")} ]`.replace(/ {2,}/g, " "),
-        meta: { symbols: [...offered.map((o) => o.intent), ...slotsDefined] },
+        output: `[IN:${s.intent} ${order.map((slot) => `[SL:${slot} ${fillSlot(slot)} ]`).join(" ")} ]`.replace(/ {2,}/g, " "),
+        meta: { symbols: [...offered.flatMap((o) => [o.intent, ...(o.nested ? [o.nested.intent] : [])]), ...slotsDefined] },
       };
     });
   },
