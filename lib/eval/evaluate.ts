@@ -1,0 +1,96 @@
+/**
+ * Evaluating a model on rows: generate an answer for each row's prompt (greedy, KV cache,
+ * batched), then score it (score.ts: the family's executable checker, exact match, token F1).
+ * The same path serves held-in and held-out tasks, Symbol-evol renamings never seen in
+ * training, general NL tasks (forgetting), List Functions and Turing concepts, and the
+ * in-context classification settings of symbol tuning (icl.ts).
+ */
+import { Collection } from "../collections/collection.ts";
+import { builtinFamilies } from "../collections/families/index.ts";
+import { toPrompt } from "../collections/prompt.ts";
+import type { Row, TaskFamily } from "../collections/types.ts";
+import { UsageError } from "../errors.ts";
+import { generate } from "../model/generate.ts";
+import type { GPT } from "../model/gpt.ts";
+import type { Tokenizer } from "../model/tokenizer.ts";
+import { resultsTable, type ResultsTable } from "../plot/table.ts";
+import { percent } from "./metrics.ts";
+import { scorePredictions, scoresByTask, type ScoredRow, type TaskScore } from "./score.ts";
+
+export interface GenerateRowsOptions {
+  /** New tokens per answer; default: the longest reference in tokens + 8, at most blockSize. */
+  maxNewTokens?: number;
+  /** Prompts per generation batch (default 16). */
+  batchSize?: number;
+  /** Stop sequences (e.g. "\n" for one-line labels). */
+  stop?: string[];
+  signal?: AbortSignal;
+}
+
+export interface EvalOptions extends GenerateRowsOptions {
+  /** Families whose checkers score the rows; default every built-in family. */
+  families?: readonly TaskFamily[];
+  /** A name for the report (a table title; a column in combined tables). */
+  name?: string;
+}
+
+export interface EvalReport {
+  name: string;
+  scored: ScoredRow[];
+  byTask: TaskScore[];
+  /** Percent of rows the checker accepted. */
+  accuracy: number;
+  /** The per-task table (danfojs-backed, renders in the notebook). */
+  table(): Promise<ResultsTable>;
+}
+
+function rowsOf(rows: Collection | readonly Row[]): readonly Row[] {
+  return rows instanceof Collection ? rows.rows : rows;
+}
+
+/** Greedy answers for each row's prompt, in row order. */
+export async function generateAnswers(
+  model: GPT,
+  tokenizer: Tokenizer,
+  rows: Collection | readonly Row[],
+  options: GenerateRowsOptions = {},
+): Promise<string[]> {
+  const list = rowsOf(rows);
+  const batchSize = options.batchSize ?? 16;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a positive integer, got ${batchSize}`);
+  const longest = Math.max(1, ...list.map((r) => tokenizer.encode(r.output).length));
+  const maxNewTokens = Math.min(options.maxNewTokens ?? longest + 8, model.config.blockSize);
+  const answers: string[] = [];
+  for (let i = 0; i < list.length; i += batchSize) {
+    if (options.signal?.aborted) throw new UsageError("evaluation interrupted");
+    const prompts = list.slice(i, i + batchSize).map((r) => toPrompt(r).prompt);
+    const out = await generate(model, tokenizer, prompts, { maxNewTokens, temperature: 0, stop: options.stop });
+    answers.push(...out.map((g) => g.text.trim()));
+  }
+  return answers;
+}
+
+/** Generates and scores: per-row verdicts and per-task accuracy / exact match / token F1. */
+export async function evaluateRows(
+  model: GPT,
+  tokenizer: Tokenizer,
+  rows: Collection | readonly Row[],
+  options: EvalOptions = {},
+): Promise<EvalReport> {
+  const list = rowsOf(rows);
+  if (list.length === 0) throw new UsageError("evaluate: no rows to evaluate on");
+  const predictions = await generateAnswers(model, tokenizer, list, options);
+  const scored = await scorePredictions(list, predictions, options.families ?? builtinFamilies);
+  return report(options.name ?? (rows instanceof Collection ? rows.name : "eval"), scored);
+}
+
+export function report(name: string, scored: ScoredRow[]): EvalReport {
+  const byTask = scoresByTask(scored);
+  return {
+    name,
+    scored,
+    byTask,
+    accuracy: percent(scored.map((s) => (s.correct ? 1 : 0))),
+    table: () => resultsTable(byTask.map((t) => ({ ...t })), { title: name, digits: 1 }),
+  };
+}
