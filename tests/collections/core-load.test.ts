@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Collection } from "../../lib/collections/collection.ts";
 import { loadCollection, streamRows } from "../../lib/collections/load.ts";
+import { readLineBatches } from "../../lib/collections/loaders/lines.ts";
 import { DataError, UsageError } from "../../lib/errors.ts";
 import { makeRows } from "./rows.ts";
 
@@ -174,6 +175,22 @@ describe("streaming", () => {
     let last = 0;
     for await (const row of streamRows(big)) last = Number(String(row.meta.location).split(":").pop());
     expect(last).toBe(20_000);
+  });
+
+  it("splits lines exactly with tiny chunks: multi-byte characters, CRLF, a BOM, no final newline", async () => {
+    const text = "\ufeff∀x (Dog(x) → Animal(x))\r\nplain\n\nÿ€𝔸 end\nlast line without newline";
+    const target = path.join(dir, "chunks.jsonl");
+    writeFileSync(target, text);
+    for (const chunk of [1, 2, 3, 5, 7, 64]) {
+      const lines: string[] = [];
+      let next = 1;
+      for await (const batch of readLineBatches(target, chunk)) {
+        expect(batch.firstLine).toBe(next);
+        lines.push(...batch.lines);
+        next += batch.lines.length;
+      }
+      expect(lines).toEqual(["∀x (Dog(x) → Animal(x))", "plain", "", "ÿ€𝔸 end", "last line without newline"]);
+    }
   });
 
   it("says clearly when the path is wrong", async () => {

@@ -35,6 +35,10 @@ function normalize(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
+/** Memoised by exact name: the loader asks once per row, rows of a file share a few names. */
+const seen = new Map<string, TaskInfo | undefined>();
+
 export function knownTask(name: string): TaskInfo | undefined {
-  return TASKS.get(normalize(name));
+  if (!seen.has(name)) seen.set(name, TASKS.get(normalize(name)));
+  return seen.get(name);
 }
