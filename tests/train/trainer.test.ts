@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { UsageError } from "../../lib/errors.ts";
+import { HeapExhaustedError } from "../../lib/backend/heap.ts";
+import { TrainingError, UsageError } from "../../lib/errors.ts";
 import { generate } from "../../lib/model/generate.ts";
 import { disposeBatch, encodeExample, makeBatch } from "../../lib/train/examples.ts";
 import { train, type StepMetrics } from "../../lib/train/trainer.ts";
@@ -81,6 +82,20 @@ describe("train", () => {
     const lines = readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === "step")).toHaveLength(6);
     expect(lines.filter((l) => l.type === "eval").map((l) => l.step)).toEqual([3, 6]);
+    model.dispose();
+  });
+
+  it("explains a step that does not fit the tensor heap, without leaking tensors", async () => {
+    const model = tinyModel(8);
+    const before = tf.memory().numTensors;
+    model.loss = () => {
+      throw new HeapExhaustedError(5 * 1024 ** 3); // what the wasm backend throws when an allocation fails
+    };
+    const error = await train({ ...base, model, steps: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingError);
+    expect((error as Error).message).toContain("use a smaller micro-batch (e.g. 2 instead of 4) with gradient accumulation to keep the effective batch");
+    expect((error as Error).message).toContain("(batchSize is the micro-batch, now 4; accumulate is now 1).");
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
