@@ -6,3 +6,7 @@ import "./collection.ts";
 import "./evol.ts";
 import "./symbol_tune.ts";
 import "./backend.ts";
+import "./train.ts";
+import "./eval.ts";
+import "./plot.ts";
+import "./runs.ts";

@@ -1,0 +1,76 @@
+/**
+ * %plot: the papers' figures from notebook variables (lib/plot/builders.ts), or training
+ * curves straight from recorded runs. Returns the Figure (Plotly JSON + offline HTML + static
+ * SVG); --save also writes it to a file (.svg, .png, .html, .json).
+ */
+import { UsageError } from "../../lib/errors.ts";
+import { storeAs } from "./collection.ts";
+import { registerMagic } from "./registry.ts";
+
+const KINDS = ["scatter", "icl", "flipped", "ablation", "bars", "curves"] as const;
+
+function rowsVar(name: unknown, scope: Record<string, unknown>): unknown[] {
+  const value = typeof name === "string" ? scope[name] : undefined;
+  if (!Array.isArray(value)) {
+    throw new UsageError(`%plot: "${String(name)}" is not an array of results (e.g. [{model: "base", symbolic: 20, general: 40}])`);
+  }
+  return value;
+}
+
+registerMagic({
+  name: "plot",
+  mode: "line",
+  summary: "Plot results: two-stage scatter, ICL/flipped bars, ablations, training curves",
+  help: [
+    "%plot scatter points            points = [{model, symbolic, general}] (numbers or per-seed arrays)",
+    "%plot icl results               results = [{model, setting, accuracy}]",
+    "%plot flipped results           results = [{model, task, accuracy}]  (chance line at 50%)",
+    "%plot ablation results          results = [{variant, value, metric?}]",
+    "%plot bars results              results = [{group, series, value}]",
+    "%plot curves RUN_ID RUN_ID ...  training loss of recorded runs (ids or unique prefixes)",
+    "--save fig.svg writes the figure too (.svg/.png need Chromium; .html/.json always work).",
+  ].join("\n"),
+  args: [
+    { name: "kind", help: "which figure", choices: KINDS, required: true },
+    { name: "sources", help: "the results variable, or run ids for curves", variadic: true },
+    { name: "title", option: true, help: "figure title" },
+    { name: "log", option: true, flag: true, help: "curves: logarithmic y axis" },
+    { name: "save", option: true, help: "also write the figure to this file" },
+    { name: "as", option: true, help: "variable to store the Figure in" },
+  ],
+  async run(args, ctx) {
+    const builders = await import("../../lib/plot/builders.ts");
+    const sources = (args.sources as string[] | undefined) ?? [];
+    if (sources.length === 0) throw new UsageError(`%plot ${String(args.kind)}: name the results variable${args.kind === "curves" ? " (or run ids)" : ""}`);
+    const title = args.title as string | undefined;
+    let figure;
+    switch (args.kind as (typeof KINDS)[number]) {
+      case "scatter":
+        figure = builders.symbolicVsGeneral(rowsVar(sources[0], ctx.scope) as never, { title });
+        break;
+      case "icl":
+        figure = builders.iclSettingsBars(rowsVar(sources[0], ctx.scope) as never, { title });
+        break;
+      case "flipped":
+        figure = builders.flippedLabelBars(rowsVar(sources[0], ctx.scope) as never, { title });
+        break;
+      case "ablation":
+        figure = builders.ablationBars(rowsVar(sources[0], ctx.scope) as never, { title });
+        break;
+      case "bars":
+        figure = builders.groupedBars(rowsVar(sources[0], ctx.scope) as never, { title });
+        break;
+      case "curves": {
+        const { openRun } = await import("../../lib/runs/registry.ts");
+        const series = sources.map((id) => {
+          const run = openRun(id);
+          return { name: `${run.record.name} (${run.id})`, ...run.lossCurve() };
+        });
+        figure = builders.trainingCurves(series, { title: title ?? "Training loss", logY: args.log as boolean });
+        break;
+      }
+    }
+    if (typeof args.save === "string") ctx.print(`saved ${await figure.save(args.save)}\n`);
+    return storeAs("%plot", args.as, figure, ctx.scope);
+  },
+});
