@@ -208,6 +208,18 @@ describe("checker details", () => {
     expect((await fam("sql").check(row, "SELECT nme FROM nowhere")).detail).toMatch(/^SQLite error: /);
   });
 
+  it("sql and kgquery references never have empty answers (an empty one would accept any empty query)", async () => {
+    const { runQueries } = await import("../../lib/collections/families/sqlite.ts");
+    for (const row of fam("sql").generate(300, 8)) {
+      const [result] = await runQueries(row.meta.setup as string, [row.output]);
+      expect(Array.isArray(result) && result.length > 0 && result[0]![0] !== null && result[0]![0] !== 0, row.output).toBe(true);
+    }
+    for (const row of fam("kgquery").generate(300, 8)) {
+      expect((row.meta.answers as string[]).length).toBeGreaterThan(0);
+      expect(row.meta.answers).not.toEqual(["0"]);
+    }
+  });
+
   it("fol accepts a logically equivalent formula written differently", async () => {
     const row: Row = { ...fam("fol").generate(1, 1)[0]!, output: "forall x (Dog(x) -> Animal(x))" };
     expect((await fam("fol").check(row, "~exists x (Dog(x) & ~Animal(x))")).correct).toBe(true);

@@ -129,7 +129,11 @@ function question(rng: Rng, kg: Triple[]): Question {
       if (employees(job[2]) >= 2) return { text: `How many people work for ${job[2]}?`, query: `(COUNT (JOIN works_for (ENTITY ${job[2]})))` };
       return { text: `In which country is the city where ${p[0]} was born?`, query: `(JOIN (R located_in) (JOIN (R born_in) (ENTITY ${p[0]})))` };
     case 5: { const f = rng.pick(subjects("founded_by")); return { text: `Which companies did ${f[2]} found?`, query: `(JOIN founded_by (ENTITY ${f[2]}))` }; }
-    case 6: { const h = rng.pick(subjects("headquartered_in")); return { text: `Who works for a company headquartered in ${h[2]}?`, query: `(JOIN works_for (JOIN headquartered_in (ENTITY ${h[2]})))` }; }
+    case 6: {
+      // A headquarters city of a company someone works for, so the answer is never empty.
+      const h = subjects("headquartered_in").find(([co]) => co === job[2])!;
+      return { text: `Who works for a company headquartered in ${h[2]}?`, query: `(JOIN works_for (JOIN headquartered_in (ENTITY ${h[2]})))` };
+    }
     default: return { text: `Which people born in ${p[2]} work for ${job[2]}?`, query: `(AND (JOIN born_in (ENTITY ${p[2]})) (JOIN works_for (ENTITY ${job[2]})))` };
   }
 }

@@ -50,7 +50,7 @@ const TEMPLATES = [
 
 const HEADER = { name: "sql", domain: "Table query", form: "SQL" };
 
-type Record_ = { id: number; name: string; parent: number; [col: string]: string | number };
+type Item = { id: number; name: string; parent: number; [col: string]: string | number };
 
 function quote(v: string | number): string {
   return typeof v === "number" ? String(v) : `'${v.replace(/'/g, "''")}'`;
@@ -58,8 +58,8 @@ function quote(v: string | number): string {
 
 function buildTables(rng: Rng, theme: Theme) {
   const parents = rng.sample(theme.parent.attr.values, 3).map((attr, i) => ({ id: i + 1, attr }));
-  const records: Record_[] = rng.sample(theme.names, rng.int(7, 11)).map((name, i) => {
-    const r: Record_ = { id: i + 1, name, parent: rng.pick(parents).id };
+  const records: Item[] = rng.sample(theme.names, rng.int(7, 11)).map((name, i) => {
+    const r: Item = { id: i + 1, name, parent: rng.pick(parents).id };
     for (const t of theme.texts) r[t.col] = rng.pick(t.values);
     for (const n of theme.nums) r[n.col] = n.lo + n.step * rng.int(0, Math.floor((n.hi - n.lo) / n.step));
     return r;
@@ -84,9 +84,9 @@ function makeQuery(rng: Rng, theme: Theme, tables: ReturnType<typeof buildTables
   const t = theme.table;
   const text = rng.pick(theme.texts);
   const num = rng.pick(theme.nums);
-  const values = records.map((r) => r[num.col] as number).sort((a, b) => a - b);
-  // A threshold strictly inside the range: some rows above it and some not.
-  const k = values[rng.int(0, values.length - 2)]!;
+  const values = [...new Set(records.map((r) => r[num.col] as number))].sort((a, b) => a - b);
+  // A threshold below the largest value, so some rows lie above it (and, mostly, some not).
+  const k = values.length > 1 ? values[rng.int(0, values.length - 2)]! : values[0]! - num.step;
   const present = [...new Set(records.map((r) => r[text.col] as string))];
   const v = rng.pick(present);
   const withV = records.filter((r) => r[text.col] === v);
@@ -103,7 +103,7 @@ function makeQuery(rng: Rng, theme: Theme, tables: ReturnType<typeof buildTables
         sql: `SELECT ${agg[0]}(${num.col}) FROM ${t} WHERE ${text.col} = ${quote(v)}` };
     }
     case 3: {
-      const own = withV.map((r) => r[num.col] as number).sort((a, b) => a - b);
+      const own = [...new Set(withV.map((r) => r[num.col] as number))].sort((a, b) => a - b);
       // Strictly above the smallest value, so at least one row is kept.
       const top = own.length > 1 ? own[rng.int(1, own.length - 1)]! : own[0]! + num.step;
       return { question: `Which ${theme.plural} with the ${text.noun} ${v} have a ${num.noun} below ${top}?`,
