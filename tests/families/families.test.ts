@@ -208,11 +208,15 @@ describe("checker details", () => {
     expect((await fam("sql").check(row, "SELECT nme FROM nowhere")).detail).toMatch(/^SQLite error: /);
   });
 
-  it("sql and kgquery references never have empty answers (an empty one would accept any empty query)", async () => {
+  it("sql, regex and kgquery references are never vacuous (an empty answer would accept any empty query)", async () => {
     const { runQueries } = await import("../../lib/collections/families/sqlite.ts");
     for (const row of fam("sql").generate(300, 8)) {
       const [result] = await runQueries(row.meta.setup as string, [row.output]);
       expect(Array.isArray(result) && result.length > 0 && result[0]![0] !== null && result[0]![0] !== 0, row.output).toBe(true);
+    }
+    for (const row of fam("regex").generate(300, 8)) {
+      expect((row.meta.positives as string[]).length).toBe(5);
+      expect((row.meta.negatives as string[]).length).toBe(6);
     }
     for (const row of fam("kgquery").generate(300, 8)) {
       expect((row.meta.answers as string[]).length).toBeGreaterThan(0);
