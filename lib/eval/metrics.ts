@@ -24,8 +24,12 @@ export function answerTokens(text: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-/** Bag-of-tokens F1 between a prediction and a reference (SQuAD style), in [0, 1]. */
-export function tokenF1(prediction: string, reference: string): number {
+/**
+ * Bag-of-tokens F1 for symbolic answers, in [0, 1]: brackets and commas are tokens, case is
+ * ignored. (lib/collections/general's tokenF1 is the natural-language variant that drops
+ * punctuation and articles; for `(JOIN r e)` the brackets matter.)
+ */
+export function symbolTokenF1(prediction: string, reference: string): number {
   const pred = answerTokens(prediction);
   const ref = answerTokens(reference);
   if (pred.length === 0 && ref.length === 0) return 1;
@@ -43,19 +47,6 @@ export function tokenF1(prediction: string, reference: string): number {
   if (common === 0) return 0;
   const precision = common / pred.length;
   const recall = common / ref.length;
-  return (2 * precision * recall) / (precision + recall);
-}
-
-/** Set F1 over items (e.g. KG triples), duplicates ignored, in [0, 1]. */
-export function setF1(predicted: Iterable<string>, reference: Iterable<string>): number {
-  const p = new Set(predicted);
-  const r = new Set(reference);
-  if (p.size === 0 && r.size === 0) return 1;
-  let common = 0;
-  for (const x of p) if (r.has(x)) common++;
-  if (common === 0) return 0;
-  const precision = common / p.size;
-  const recall = common / r.size;
   return (2 * precision * recall) / (precision + recall);
 }
 

@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../errors.ts";
 import type { CheckerKind, Row, TaskFamily } from "../collections/types.ts";
-import { exactMatch, percent, tokenF1 } from "./metrics.ts";
+import { exactMatch, percent, symbolTokenF1 } from "./metrics.ts";
 
 export interface ScoredRow {
   task: string;
@@ -31,7 +31,7 @@ export function familyFor(row: Row, families: readonly TaskFamily[]): TaskFamily
 
 export async function scorePrediction(row: Row, prediction: string, family?: TaskFamily): Promise<ScoredRow> {
   const exact = exactMatch(prediction, row.output);
-  const base = { task: row.task, input: row.input, reference: row.output, prediction, exact, f1: tokenF1(prediction, row.output) };
+  const base = { task: row.task, input: row.input, reference: row.output, prediction, exact, f1: symbolTokenF1(prediction, row.output) };
   if (!family) return { ...base, correct: exact, score: exact ? 1 : 0, checker: "exact" };
   const result = await family.check(row, prediction);
   return { ...base, correct: result.correct, score: result.score, checker: family.checker, detail: result.detail };

@@ -29,13 +29,13 @@ export interface RunRecord extends RunConfig {
   created: string;
 }
 
-export interface StepMetrics {
+export interface StepRecord {
   step: number;
   loss: number;
   [metric: string]: number | string;
 }
 
-export type MetricLine = ({ kind: "step" } & StepMetrics) | { kind: "eval"; step: number; [metric: string]: unknown };
+export type MetricLine = ({ kind: "step" } & StepRecord) | { kind: "eval"; step: number; [metric: string]: unknown };
 
 export interface RunSummary {
   status: "completed" | "interrupted" | "failed";
@@ -79,7 +79,7 @@ export class Run {
     return join(this.dir, "checkpoints");
   }
 
-  logStep(metrics: StepMetrics): void {
+  logStep(metrics: StepRecord): void {
     appendFileSync(join(this.dir, "metrics.jsonl"), JSON.stringify({ kind: "step", ...metrics }) + "\n");
   }
 
@@ -102,7 +102,7 @@ export class Run {
 
   /** Loss per step, for training-curve figures. */
   lossCurve(): { steps: number[]; values: number[] } {
-    const lines = this.metrics().filter((m): m is { kind: "step" } & StepMetrics => m.kind === "step");
+    const lines = this.metrics().filter((m): m is { kind: "step" } & StepRecord => m.kind === "step");
     return { steps: lines.map((m) => m.step), values: lines.map((m) => m.loss) };
   }
 }

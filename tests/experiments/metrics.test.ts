@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactMatch, percent, setF1, tokenF1 } from "../../lib/eval/metrics.ts";
+import { exactMatch, percent, symbolTokenF1 } from "../../lib/eval/metrics.ts";
 import { formatSummary, summarize } from "../../lib/eval/stats.ts";
 
 describe("exact match", () => {
@@ -12,31 +12,27 @@ describe("exact match", () => {
 
 describe("token F1", () => {
   it("is 1 for the same tokens, 0 for disjoint ones", () => {
-    expect(tokenF1("the cat sat", "the cat sat")).toBe(1);
-    expect(tokenF1("dog", "the cat")).toBe(0);
+    expect(symbolTokenF1("the cat sat", "the cat sat")).toBe(1);
+    expect(symbolTokenF1("dog", "the cat")).toBe(0);
   });
   it("scores a partial overlap by precision and recall", () => {
     // pred: a b c d (4), ref: a b e (3), common 2 → P = 1/2, R = 2/3, F1 = 4/7
-    expect(tokenF1("a b c d", "a b e")).toBeCloseTo(4 / 7, 10);
+    expect(symbolTokenF1("a b c d", "a b e")).toBeCloseTo(4 / 7, 10);
   });
   it("counts repeated tokens only as often as the reference has them", () => {
     // pred: a a a, ref: a b → common 1, P = 1/3, R = 1/2, F1 = 0.4
-    expect(tokenF1("a a a", "a b")).toBeCloseTo(0.4, 10);
+    expect(symbolTokenF1("a a a", "a b")).toBeCloseTo(0.4, 10);
   });
   it("splits brackets and commas so spacing does not matter", () => {
-    expect(tokenF1("(JOIN r,e)", "( join r , e )")).toBe(1);
+    expect(symbolTokenF1("(JOIN r,e)", "( join r , e )")).toBe(1);
   });
   it("handles empty answers", () => {
-    expect(tokenF1("", "")).toBe(1);
-    expect(tokenF1("", "x")).toBe(0);
+    expect(symbolTokenF1("", "")).toBe(1);
+    expect(symbolTokenF1("", "x")).toBe(0);
   });
 });
 
-describe("set F1 and percent", () => {
-  it("scores triples as a set", () => {
-    // 2 of 3 predicted are right, 2 of 4 reference found → P 2/3, R 1/2, F1 = 4/7
-    expect(setF1(["a|r|b", "c|r|d", "x|r|y"], ["a|r|b", "c|r|d", "e|r|f", "g|r|h"])).toBeCloseTo(4 / 7, 10);
-  });
+describe("percent", () => {
   it("averages to a percentage", () => {
     expect(percent([1, 0, 1, 0])).toBe(50);
     expect(percent([])).toBeNaN();
