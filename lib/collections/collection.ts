@@ -9,7 +9,7 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
-import { toJsonLine, JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
+import { toJsonLine, toPrompt, JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
 import { Rng } from "./rng.ts";
 import { RecordTable } from "./table.ts";
 import type { Row, Split } from "./types.ts";
@@ -48,7 +48,7 @@ export interface CollectionStats {
   domains: Record<string, number>;
   forms: Record<string, number>;
   splits: Record<string, number>;
-  /** Mean length in characters. */
+  /** Mean length in characters; `prompt` is toPrompt's prompt (what the model reads). */
   meanChars: { instruction: number; input: number; output: number; prompt: number };
 }
 
@@ -180,7 +180,7 @@ export class Collection implements Iterable<Row>, Displayable {
         instruction: mean((r) => r.instruction.length),
         input: mean((r) => r.input.length),
         output: mean((r) => r.output.length),
-        prompt: mean((r) => r.instruction.length + r.input.length + (r.instruction && r.input ? 1 : 0)),
+        prompt: mean((r) => toPrompt(r).prompt.length),
       },
     };
   }
