@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { classificationTasks } from "../../lib/collections/classification/index.ts";
 import { builtinFamilies, families } from "../../lib/collections/families/index.ts";
 import type { Row, TaskFamily } from "../../lib/collections/types.ts";
+import { UsageError } from "../../lib/errors.ts";
 
 const N = 50;
 const SEED = 20240611;
@@ -109,6 +110,13 @@ describe("built-in families", () => {
     expect(Object.keys(corruptions).sort()).toEqual(families.map((f) => f.name).sort());
   });
 
+  it("refuse a bad row count or seed with one clear sentence", () => {
+    expect(() => families[0]!.generate(-1, 0)).toThrow(UsageError);
+    expect(() => families[0]!.generate(2.5, 0)).toThrow(`${families[0]!.name}: row count must be a non-negative integer, got 2.5`);
+    expect(() => families[0]!.generate(1, Number.NaN)).toThrow(`${families[0]!.name}: seed must be an integer, got NaN`);
+    expect(families[0]!.generate(0, 1)).toEqual([]);
+  });
+
   it("have names unique across families, algorithmic tasks, general data and classification tasks", () => {
     const names = [...builtinFamilies.map((f) => f.name), ...classificationTasks.map((t) => t.name)];
     expect(new Set(names).size).toBe(names.length);
@@ -163,6 +171,14 @@ describe("built-in families", () => {
           expect(applied).toBeGreaterThanOrEqual(N / 3);
         });
       }
+
+      it("checks rows that went through JSON (export and reload keep everything the checker needs)", async () => {
+        for (const row of rows.slice(0, 10)) {
+          const reloaded = JSON.parse(JSON.stringify(row)) as Row;
+          expect(reloaded).toEqual(row);
+          expect((await family.check(reloaded, row.output)).correct).toBe(true);
+        }
+      });
 
       it("answers garbage with correct:false and a reason, never a throw", async () => {
         for (const junk of ["", "((((", "]]", "SELECT * FROM nowhere", "x".repeat(300), "I_JUMP (stack a b) [IN:X ]"]) {
