@@ -3,7 +3,7 @@
  * topics, synonym, antonym and hypernym relations.
  */
 import { antonymPairs, familiar, hypernymPairs, nounsIn, sentimentWords, singlePos, synonymPairs } from "../general/lexicon.ts";
-import type { Pos } from "../general/wordnet.ts";
+import { type Pos, wordnet } from "../general/wordnet.ts";
 import type { Rng } from "../rng.ts";
 import type { ClassificationTask } from "../types.ts";
 import { classificationTask, pickOther } from "./task.ts";
@@ -15,6 +15,11 @@ const pool = (key: string, make: () => string[]) => {
   return memo.get(key)!;
 };
 const signed = (sign: number) => pool(`afinn${sign}`, () => sentimentWords().filter(([, s]) => Math.sign(s) === sign).map(([w]) => w));
+/** AFINN words WordNet also lists as adjectives: they read naturally in phrase templates. */
+const signedAdjectives = (sign: number) => pool(`afinnAdj${sign}`, () => {
+  const adjectives = wordnet().lemmas("adjective");
+  return signed(sign).filter((w) => adjectives.has(w));
+});
 const strength = (strong: boolean) => pool(`strength${strong}`, () =>
   sentimentWords().filter(([, s]) => (strong ? Math.abs(s) >= 3 : Math.abs(s) <= 2)).map(([w]) => w));
 const ofPos = (pos: Pos) => pool(`pos:${pos}`, () => singlePos().filter((x) => x.pos === pos).map((x) => x.word));
@@ -77,9 +82,10 @@ export function lexicalTasks(): ClassificationTask[] {
       name: "phrase_sentiment", labels: ["negative", "positive"], role: "eval",
       instruction: "Is the sentiment of the phrase negative or positive?",
       draw: (rng: Rng, label) => {
-        const pool = signed(label === "positive" ? 1 : -1);
-        const [a, b] = [rng.pick(pool), rng.pick(pool)];
-        return rng.pick([`what a ${a} and ${b} experience`, `it felt ${a}, honestly ${b}`, `people called it ${a} and ${b}`, `so ${a}. really ${b}.`]);
+        const words = signedAdjectives(label === "positive" ? 1 : -1);
+        const [a, b] = [rng.pick(words), rng.pick(words)];
+        return rng.pick([`what a ${a} and ${b} experience`, `the service was ${a}, the food ${b}`, `people called it ${a} and ${b}`,
+          `honestly ${a}. really ${b}.`, `${/^[aeiou]/.test(a) ? "an" : "a"} ${a}, ${b} film`]);
       },
     }),
     classificationTask({
