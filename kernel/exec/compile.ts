@@ -41,8 +41,12 @@ export function cellPosition(file: string, line: number, column: number): string
   return original && `${cell.label}:${original.line}:${original.column}`;
 }
 
-/** Where the script reads its arguments: set right before it runs, read at once. */
-const ARGS = Symbol.for("symtune.cell.args");
+/**
+ * Where the script reads its arguments: set right before it runs, read at once. One array
+ * for the process, never deleted: deleting a global property makes V8 drop optimised code
+ * that depends on the global object (all of TypeScript), which cost milliseconds per cell.
+ */
+const cellArgs: unknown[] = ((globalThis as Record<symbol, unknown[]>)[Symbol.for("symtune.cell.args")] ??= []);
 const CACHE_LIMIT = 200;
 silenceLoaderWarning();
 
@@ -102,14 +106,14 @@ export class CellCompiler {
       filename,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
+    // breakOnSigint starts and joins a watchdog thread per run (~0.1 ms idle, several ms on a
+    // busy machine). Only code that calls, constructs or loops can run long enough to need it.
+    const breakOnSigint = /[(`]|\b(?:for|while|do|new)\b/.test(body);
     return {
       run(scope, runtime) {
-        (globalThis as Record<symbol, unknown>)[ARGS] = [scope, runtime];
-        try {
-          return script.runInThisContext({ breakOnSigint: true }) as Promise<unknown>;
-        } finally {
-          delete (globalThis as Record<symbol, unknown>)[ARGS];
-        }
+        cellArgs[0] = scope;
+        cellArgs[1] = runtime;
+        return script.runInThisContext({ breakOnSigint }) as Promise<unknown>;
       },
     };
   }
