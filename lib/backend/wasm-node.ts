@@ -151,6 +151,10 @@ let setup: Promise<WasmSetup> | null = null;
 export function prepareWasm(threads = defaultThreads()): Promise<WasmSetup> {
   setup ??= (async () => {
     registerWasmKernels();
+    if ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
+      // Tensors already live on tfjs's own wasm backend: replacing it would drop them.
+      return { threads: 1, threadNote: "tfjs's own wasm backend was started before initBackend, so it stays (one thread)" };
+    }
     const Backend = checkedBackendClass();
     const notes: string[] = [];
     for (const n of threads > 1 ? [threads, 1] : [1]) {

@@ -5,6 +5,7 @@
  * block scaled by 1/√(2·nLayer). Weights are `tf.Variable`s with stable names (safetensors keys).
  */
 import * as tf from "@tensorflow/tfjs";
+import { registerWasmKernels } from "../backend/kernels/index.ts";
 import { UsageError } from "../errors.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { attention, crossEntropy, gelu, layerNorm, linear } from "./ops.ts";
@@ -23,6 +24,10 @@ export interface KVCache {
 }
 
 const NEG_INF = -1e9;
+
+// Even when a model is used before initBackend, wasm must be able to train it (tf.gather's
+// gradient) without the scalar matmul loop.
+registerWasmKernels();
 
 export class GPT {
   readonly variables: Record<string, tf.Variable>;

@@ -1,9 +1,12 @@
+// tfjs's own wasm kernels register on import; ours replace some of them, so they must exist first.
+import "@tensorflow/tfjs-backend-wasm";
 /** Every kernel we add to or replace in tfjs's wasm backend (each checked against cpu in tests/backend). */
 import { registerBatchMatMul } from "./batch-matmul.ts";
 import { registerLayoutKernels } from "./layout.ts";
 import { registerReduceKernels } from "./reduce.ts";
 import { registerUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
 
+/** Idempotent: kernels already in place are left alone. */
 export function registerWasmKernels(): void {
   registerUnsortedSegmentSum();
   registerLayoutKernels();
