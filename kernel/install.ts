@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "../lib/errors.ts";
 
 export const KERNEL_NAME = "symtune";
 export const DISPLAY_NAME = "TypeScript (symtune)";
@@ -36,7 +37,15 @@ export function kernelSpec(): Record<string, unknown> {
 /** Returns the directory written. */
 export function install(options: InstallOptions): string {
   const dir = join(kernelsDir(options), KERNEL_NAME);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+      throw new UsageError(`symtune install: cannot write ${dir} (${code}); install for yourself with --user, or choose a place with --prefix DIR`);
+    }
+    throw error;
+  }
   return dir;
 }
