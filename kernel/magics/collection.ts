@@ -9,7 +9,7 @@ import type { Collection } from "../../lib/collections/collection.ts";
 import { registerMagic } from "./registry.ts";
 import type { MagicArgs, MagicContext } from "./types.ts";
 
-const ACTIONS = ["load", "list", "show", "stats", "split", "export"] as const;
+const ACTIONS = ["load", "list", "show", "stats", "split", "sample", "mix", "export"] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** The collection a notebook variable holds, or a UsageError naming the ones that exist. */
@@ -37,8 +37,13 @@ function looksLikePath(target: string): boolean {
   return /[\\/]/.test(target) || /\.(jsonl|json)$/.test(target) || existsSync(target);
 }
 
+/** The first target word (every action but mix takes one). */
+function firstTarget(args: MagicArgs): string | undefined {
+  return (args.target as string[])[0];
+}
+
 async function load(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
-  const target = args.target as string | undefined;
+  const target = firstTarget(args);
   if (!target) throw new UsageError("%collection load: give a family name (see %collection list) or a .jsonl/.json file or folder");
   let collection: Collection;
   if (looksLikePath(target)) {
@@ -59,10 +64,10 @@ async function load(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
 }
 
 async function split(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
-  const collection = await collectionFromScope("collection split", args.target, ctx.scope);
+  const collection = await collectionFromScope("collection split", firstTarget(args), ctx.scope);
   const heldOut = typeof args.heldOut === "string" && args.heldOut ? args.heldOut.split(",").map((t) => t.trim()) : [];
   const parts = collection.split({ test: args.test as number, valid: args.valid as number, heldOutTasks: heldOut, seed: args.seed as number });
-  const prefix = (args.as as string | undefined) ?? (args.target as string);
+  const prefix = (args.as as string | undefined) ?? firstTarget(args)!;
   for (const part of ["train", "valid", "test"] as const) storeAs("%collection split", `${prefix}_${part}`, parts[part], ctx.scope);
   const { RecordTable } = await import("../../lib/collections/table.ts");
   return new RecordTable(
@@ -75,10 +80,26 @@ async function split(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
   );
 }
 
+/** `%collection mix scan:0.84 general:1 --n 1000`: VAR:RATIO words, mixed by lib's Collection.mix. */
+async function mix(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
+  const words = args.target as string[];
+  if (words.length === 0) throw new UsageError("%collection mix: give VAR:RATIO pairs, e.g. %collection mix scan:0.84 general:1 --n 1000");
+  const parts: [Collection, number][] = [];
+  for (const word of words) {
+    const match = /^([A-Za-z_$][\w$]*):(\d*\.?\d+)$/.exec(word);
+    if (!match) throw new UsageError(`%collection mix: "${word}" is not VAR:RATIO (e.g. scan:0.84)`);
+    parts.push([await collectionFromScope("collection mix", match[1], ctx.scope), Number(match[2])]);
+  }
+  const n = args.n as number | undefined;
+  if (n === undefined) throw new UsageError("%collection mix: give the number of rows with --n N");
+  const { mix: mixCollections } = await import("../../lib/collections/collection.ts");
+  return storeAs("%collection mix", args.as, mixCollections(parts, { n, seed: args.seed as number }), ctx.scope);
+}
+
 registerMagic({
   name: "collection",
   mode: "line",
-  summary: "Load, list, show, split and export symbolic collections",
+  summary: "Load, list, show, split, sample, mix and export symbolic collections",
   help: [
     "%collection list                              built-in families and classification tasks",
     "%collection load scan --n 200 --seed 1 --as scan   generate a built-in family",
@@ -86,12 +107,14 @@ registerMagic({
     "%collection show scan --n 5                   the first rows as a table",
     "%collection stats scan                        rows and mean lengths per task",
     "%collection split scan --test 0.1 --held-out sql   stores scan_train, scan_valid, scan_test",
+    "%collection sample scan --n 50 --seed 2 --as small",
+    "%collection mix scan:0.84 general:1 --n 1000 --seed 0 --as infusion   ratios exact, rows interleaved",
     "%collection export scan --out scan.jsonl --layout messages",
   ].join("\n"),
   args: [
     { name: "action", help: "what to do", choices: ACTIONS, required: true },
-    { name: "target", help: "family name or path (load), else the collection variable" },
-    { name: "n", option: true, short: "n", type: "integer", help: "rows to generate (load, default 100) or to show (show, default 10)" },
+    { name: "target", variadic: true, help: "family name or path (load); the collection variable; for mix: VAR:RATIO pairs" },
+    { name: "n", option: true, short: "n", type: "integer", help: "rows to generate (load, default 100), show (default 10), sample or mix" },
     { name: "seed", option: true, type: "integer", default: 0, help: "seed for generation, sampling and splitting" },
     { name: "as", option: true, help: "variable to store the result in (split: prefix)" },
     { name: "on-error", option: true, choices: ["throw", "skip"], default: "throw", help: "load: fail on a malformed row, or skip and count it" },
@@ -114,13 +137,21 @@ registerMagic({
         return new RecordTable(infos, `${infos.length} built-in collections`);
       }
       case "show":
-        return (await collectionFromScope("collection show", args.target, ctx.scope)).table((args.n as number | undefined) ?? 10);
+        return (await collectionFromScope("collection show", firstTarget(args), ctx.scope)).table((args.n as number | undefined) ?? 10);
       case "stats":
-        return (await collectionFromScope("collection stats", args.target, ctx.scope)).statsTable();
+        return (await collectionFromScope("collection stats", firstTarget(args), ctx.scope)).statsTable();
       case "split":
         return split(args, ctx);
+      case "sample": {
+        const collection = await collectionFromScope("collection sample", firstTarget(args), ctx.scope);
+        const n = args.n as number | undefined;
+        if (n === undefined) throw new UsageError("%collection sample: give the number of rows with --n N");
+        return storeAs("%collection sample", args.as, collection.sample(n, args.seed as number), ctx.scope);
+      }
+      case "mix":
+        return mix(args, ctx);
       case "export": {
-        const collection = await collectionFromScope("collection export", args.target, ctx.scope);
+        const collection = await collectionFromScope("collection export", firstTarget(args), ctx.scope);
         if (typeof args.out !== "string") throw new UsageError("%collection export: give the file to write with --out FILE");
         const written = await collection.export(args.out, args.layout as "prompt-completion");
         return `wrote ${written.rows} rows (${written.bytes} bytes, ${args.layout} layout) to ${written.file}`;

@@ -50,6 +50,18 @@ describe("%collection", () => {
     expect(readFileSync(out, "utf8")).toBe((ctx.scope.all as Collection).toJSONL("messages"));
   });
 
+  it("samples and mixes collection variables with exact ratios", async () => {
+    const ctx = context();
+    await runLineMagic("collection", "load data/samples/scan-instruction.jsonl --as scan", ctx);
+    await runLineMagic("collection", "load data/samples/sql-prompt-completion.jsonl --as sql", ctx);
+    const small = (await runLineMagic("collection", "sample scan --n 3 --seed 1 --as small", ctx)) as Collection;
+    expect(small.size).toBe(3);
+    expect(ctx.scope.small).toBe(small);
+    const mixed = (await runLineMagic("collection", "mix scan:1 sql:3 --n 20 --seed 2 --as mixed", ctx)) as Collection;
+    expect(mixed.stats().tasks).toEqual({ scan: 5, spider: 15 });
+    await expect(runLineMagic("collection", "mix scan=1 --n 5", ctx)).rejects.toThrow('%collection mix: "scan=1" is not VAR:RATIO (e.g. scan:0.84)');
+  });
+
   it("names the variables that are collections when given one that is not", async () => {
     const ctx = context();
     ctx.scope.rows = [1, 2];
