@@ -112,7 +112,7 @@ registerMagic({
     "%collection export scan --out scan.jsonl --layout messages",
   ].join("\n"),
   args: [
-    { name: "action", help: "what to do", choices: ACTIONS, required: true },
+    { name: "action", help: `what to do: ${ACTIONS.join(", ")}`, choices: ACTIONS, required: true },
     { name: "target", variadic: true, help: "family name or path (load); the collection variable; for mix: VAR:RATIO pairs" },
     { name: "n", option: true, short: "n", type: "integer", help: "rows to generate (load, default 100), show (default 10), sample or mix" },
     { name: "seed", option: true, type: "integer", default: 0, help: "seed for generation, sampling and splitting" },
