@@ -39,3 +39,4 @@ export * from "./eval/score.ts";
 export * from "./eval/evaluate.ts";
 export * from "./eval/icl.ts";
 export * from "./train/stages.ts";
+export * from "./eval/effects.ts";

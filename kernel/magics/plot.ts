@@ -27,7 +27,7 @@ registerMagic({
     "%plot flipped results           results = [{model, task, accuracy}]  (chance line at 50%)",
     "%plot ablation results          results = [{variant, value, metric?}]",
     "%plot bars results              results = [{group, series, value}]",
-    "%plot curves RUN_ID RUN_ID ...  training loss of recorded runs (ids or unique prefixes)",
+    "%plot curves base inst ...     training loss of recorded runs (%train variables, run ids or prefixes)",
     "--save fig.svg writes the figure too (.svg/.png need Chromium; .html/.json always work).",
   ].join("\n"),
   args: [
@@ -62,8 +62,10 @@ registerMagic({
         break;
       case "curves": {
         const { openRun } = await import("../../lib/runs/registry.ts");
-        const series = sources.map((id) => {
-          const run = openRun(id);
+        const series = sources.map((source) => {
+          // A %train result variable stands for its run.
+          const held = ctx.scope[source] as { runId?: unknown } | undefined;
+          const run = openRun(held && typeof held.runId === "string" ? held.runId : source);
           return { name: `${run.record.name} (${run.id})`, ...run.lossCurve() };
         });
         figure = builders.trainingCurves(series, { title: title ?? "Training loss", logY: args.log as boolean });

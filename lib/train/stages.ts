@@ -152,10 +152,10 @@ async function plan(stage: StageName, parts: readonly Part[], n: number, options
   return { stage, model: loaded.model, tokenizer: loaded.tokenizer, ...mix, parent: start.parent, initCheckpoint: loaded.path };
 }
 
-/** Plans the Injection stage: symbolic rows only, a fresh model. */
-export async function planInjection(options: StageOptions & { symbolic: Rows }): Promise<StagePlan> {
+/** Plans the Injection stage: symbolic rows only; a fresh model, or `from` a general base model. */
+export async function planInjection(options: StageOptions & { symbolic: Rows; from?: StartFrom }): Promise<StagePlan> {
   const symbolic = checkPart("injection", "symbolic", options.symbolic);
-  return plan("injection", [{ kind: "symbolic", rows: symbolic, ratio: 1 }], options.n ?? symbolic.length, options);
+  return plan("injection", [{ kind: "symbolic", rows: symbolic, ratio: 1 }], options.n ?? symbolic.length, options, options.from);
 }
 
 /**
@@ -171,13 +171,13 @@ export async function planInfusion(options: StageOptions & { from: StartFrom; sy
   return plan("infusion", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options, options.from);
 }
 
-/** Plans the one-stage baseline: the Infusion mixture, from a fresh model at step 0. */
-export async function planOneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number }): Promise<StagePlan> {
+/** Plans the one-stage baseline: the Infusion mixture from step 0 (fresh, or `from` the same base as injection). */
+export async function planOneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number; from?: StartFrom }): Promise<StagePlan> {
   const ratio = options.ratio ?? INFUSION_RATIO;
   const symbolic = checkPart("one-stage", "symbolic", options.symbolic);
   const general = checkPart("one-stage", "general", options.general);
   const n = options.n ?? symbolic.length + general.length;
-  return plan("one-stage", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options);
+  return plan("one-stage", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options, options.from);
 }
 
 /**
@@ -273,7 +273,7 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
   return { stage: stagePlan.stage, model, tokenizer, train: result, runId: run?.id, run, checkpoint: result.checkpoint, counts: stagePlan.counts };
 }
 
-export function injectionStage(options: StageOptions & { symbolic: Rows }): Promise<StageResult> {
+export function injectionStage(options: StageOptions & { symbolic: Rows; from?: StartFrom }): Promise<StageResult> {
   return runStage(planInjection(options), options);
 }
 
@@ -281,7 +281,7 @@ export function infusionStage(options: StageOptions & { from: StartFrom; symboli
   return runStage(planInfusion(options), options);
 }
 
-export function oneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number }): Promise<StageResult> {
+export function oneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number; from?: StartFrom }): Promise<StageResult> {
   return runStage(planOneStage(options), options);
 }
 

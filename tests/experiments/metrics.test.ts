@@ -52,3 +52,17 @@ describe("summaries over seeds", () => {
     expect(formatSummary(summarize([55]))).toBe("55.0 (n=1)");
   });
 });
+
+describe("effect verdicts", () => {
+  it("calls an effect reproduced only with ≥ 3 seeds and an interval that excludes 0", async () => {
+    const { checkEffect } = await import("../../lib/eval/effects.ts");
+    const clear = checkEffect("symbolic gain", [70, 72, 74], [20, 22, 21], "increase");
+    expect(clear.reproduced).toBe(true);
+    expect(clear.statement).toMatch(/^symbolic gain: \+51\.0 points ± [\d.]+ \(n=3\) — reproduced at this scale/);
+    expect(checkEffect("gain", [50, 20, 60], [40, 45, 40], "increase").statement).toContain("the direction is right but the 95% interval includes 0");
+    expect(checkEffect("cost", [50, 52, 51], [40, 41, 40], "decrease").statement).toContain("goes the other way");
+    const one = checkEffect("gain", [90], [10], "increase");
+    expect(one.reproduced).toBe(false);
+    expect(one.statement).toContain("1 seed(s): too few to tell");
+  });
+});

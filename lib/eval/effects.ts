@@ -1,0 +1,57 @@
+/**
+ * Did an effect reproduce? Paired by seed (treated and control trained with the same seeds),
+ * the difference's mean and 95% interval decide, in plain words. Fewer than three seeds never
+ * count as reproduced: the notebooks' quick size says so instead of claiming anything.
+ */
+import { UsageError } from "../errors.ts";
+import { resultsTable, type ResultsTable } from "../plot/table.ts";
+import { summarize, type Summary } from "./stats.ts";
+
+export interface EffectCheck {
+  name: string;
+  /** treated − control per seed, summarised (points). */
+  difference: Summary;
+  expected: "increase" | "decrease";
+  reproduced: boolean;
+  statement: string;
+}
+
+export const MIN_SEEDS = 3;
+
+export function checkEffect(
+  name: string,
+  treated: readonly number[],
+  control: readonly number[],
+  expected: "increase" | "decrease",
+): EffectCheck {
+  if (treated.length !== control.length || treated.length === 0) {
+    throw new UsageError(`checkEffect "${name}": give one treated and one control value per seed (got ${treated.length} and ${control.length})`);
+  }
+  const difference = summarize(treated.map((t, i) => t - control[i]!));
+  const sign = expected === "increase" ? 1 : -1;
+  const low = sign * difference.mean - difference.ci95;
+  const inDirection = sign * difference.mean > 0;
+  const reproduced = difference.n >= MIN_SEEDS && low > 0;
+  const shown = `${difference.mean >= 0 ? "+" : ""}${difference.mean.toFixed(1)} points`;
+  let verdict: string;
+  if (difference.n < MIN_SEEDS) verdict = `${difference.n} seed(s): too few to tell (run SYMTUNE_SIZE=full for ≥ ${MIN_SEEDS} seeds)`;
+  else if (reproduced) verdict = "reproduced at this scale (the 95% interval excludes 0)";
+  else if (inDirection) verdict = "not reproduced at this scale: the direction is right but the 95% interval includes 0";
+  else verdict = "not reproduced at this scale: the difference goes the other way or is 0";
+  const interval = difference.n > 1 ? ` ± ${difference.ci95.toFixed(1)}` : "";
+  return { name, difference, expected, reproduced, statement: `${name}: ${shown}${interval} (n=${difference.n}) — ${verdict}` };
+}
+
+export function effectsTable(checks: readonly EffectCheck[], title = "Effects"): Promise<ResultsTable> {
+  return resultsTable(
+    checks.map((c) => ({
+      effect: c.name,
+      expected: c.expected,
+      difference: c.difference.mean,
+      ci95: c.difference.n > 1 ? c.difference.ci95 : null,
+      seeds: c.difference.n,
+      reproduced: c.reproduced ? "yes" : "no",
+    })),
+    { title, digits: 1 },
+  );
+}
