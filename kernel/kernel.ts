@@ -17,6 +17,8 @@ import { kernelInfo } from "./wire/kernel-info.ts";
 import { wallClock, type Content, type Envelope, type Message } from "./wire/message.ts";
 import { Wire, type Arrived, type RequestChannel } from "./wire/wire.ts";
 
+const exitProcess = process.exit.bind(process);
+
 export type ExecutorFactory = (options: { flag: InterruptFlag; globals: Record<string, unknown> }) => Promise<Executor>;
 
 export interface KernelOptions {
@@ -56,6 +58,7 @@ export class Kernel {
   private pendingInput: PendingInput | null = null;
   private lastIO: CellIO | null = null;
   private stopping = false;
+  private stopped: Promise<void> | null = null;
 
   private constructor(private readonly options: KernelOptions) {
     this.history = options.history ?? new History();
@@ -74,6 +77,8 @@ export class Kernel {
       kernel.flag.raise();
       kernel.interrupt();
     });
+    // A cell's process.exit() must close the sockets first, or zeromq aborts the process.
+    process.exit = ((code?: number | string | null) => void kernel.stop(Number(code ?? 0))) as typeof process.exit;
     process.on("uncaughtException", (error) => kernel.reportStray(error));
     process.on("unhandledRejection", (reason) => kernel.reportStray(reason));
     kernel.watchParent();
@@ -285,10 +290,10 @@ export class Kernel {
   }
 
   /** Sockets must close before the process exits (see wire/worker.ts). */
-  async stop(code: number): Promise<never> {
+  stop(code: number): Promise<void> {
     this.stopping = true;
-    await this.wire.close();
-    process.exit(code);
+    this.stopped ??= this.wire.close().then(() => exitProcess(code));
+    return this.stopped;
   }
 
   /** Output from a callback that outlived its cell goes to the last cell, as in IPython. */

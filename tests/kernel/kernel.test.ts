@@ -59,4 +59,10 @@ describe("kernel (real executor)", () => {
     expect(kernel.alive).toBe(true);
     expect(textOf((await kernel.client.execute("40 + 2")).outputs, "execute_result")).toBe("42");
   });
+
+  it("exits with the code a cell passes to process.exit, closing its sockets first (no abort)", async () => {
+    void kernel.client.execute("process.exit(3)").catch(() => {});
+    expect(await kernel.waitExit()).toBe(3);
+    expect(kernel.stderr).not.toMatch(/terminate called|Napi::Error/);
+  });
 });
