@@ -7,7 +7,8 @@ import ts from "typescript";
 import type { CompleteResult, InspectResult, IsCompleteStatus } from "../protocol.ts";
 import { isInternalName } from "./globals.ts";
 import { blankMagicLines, parseCellMagic, parseHelpRequest } from "./magiclines.ts";
-import { topLevelNames, type CellService } from "./service.ts";
+import { topLevelNames } from "./names.ts";
+import type { CellService } from "./service.ts";
 
 const IDENT = /[\w$]/;
 

@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import vm from "node:vm";
-import { CellService, topLevelNames, type CellDiagnostic } from "./service.ts";
+import { topLevelNames } from "./names.ts";
+import { CellService, type CellDiagnostic } from "./service.ts";
 import { originalPosition, parseSourceMap, type LineMap } from "./sourcemap.ts";
 import { RUNTIME, SCOPE, cellTransformer } from "./transform.ts";
 

@@ -1,7 +1,7 @@
 /**
  * The names every cell starts with: `display` (lib/display), `input`/`prompt` (stdin
  * round trip), the magic call that `%name args` lines become, and whatever the kernel passes
- * (the comm API). Their types reach the compiler as "cell 0", a declaration module, so a
+ * (the comm API). Their types are the first entries of the declarations module, so a
  * user may redeclare any of them like any other name.
  */
 import path from "node:path";
@@ -18,15 +18,15 @@ export function globalsDeclarations(projectRoot: string, extra: readonly string[
   const displayModule = JSON.stringify(path.join(projectRoot, "lib", "display", "display.ts"));
   const lines = [
     `/** Shows a value as rich output (its mime bundle); display.html/markdown/svg/png/json for raw content. */`,
-    `export declare const display: typeof import(${displayModule}).display;`,
+    `declare const display: typeof import(${displayModule}).display;`,
     `/** Asks the user for a line of text (Jupyter input_request); password hides what is typed. */`,
-    `export declare function input(prompt?: string, password?: boolean): Promise<string>;`,
+    `declare function input(prompt?: string, password?: boolean): Promise<string>;`,
     `/** Asks the user for a line of text (Jupyter input_request). */`,
-    `export declare function prompt(message?: string): Promise<string>;`,
+    `declare function prompt(message?: string): Promise<string>;`,
     `/** The running cell's AbortSignal: aborted when the user interrupts (pass it to train()). */`,
-    `export declare let cellSignal: AbortSignal;`,
-    `export declare function ${MAGIC_CALL}(name: string, args: string): Promise<any>;`,
-    ...extra.filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)).map((name) => `export declare const ${name}: any;`),
+    `declare let cellSignal: AbortSignal;`,
+    `declare function ${MAGIC_CALL}(name: string, args: string): Promise<any>;`,
+    ...extra.filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)).map((name) => `declare const ${name}: any;`),
   ];
   return lines.join("\n") + "\n";
 }

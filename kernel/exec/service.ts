@@ -2,20 +2,20 @@
  * The TypeScript language service over a notebook's cells.
  *
  * Each cell is checked as a module file in the user's working directory (so `./util.ts` and
- * `node_modules` resolve from there). What earlier cells declared lives in immutable virtual
- * declaration files, one per committed cell (`__symtune_cell_<k>.d.ts`, emitted by the
- * compiler, so inferred types are kept exactly). The cell being checked gets a synthetic
- * tail that imports every live name from the file that last declared it and re-exports its
- * own top-level names; appending (not prepending) keeps the user's positions unchanged.
- * A name redeclared later simply points at the newer file, so `let x` can be declared again.
+ * `node_modules` resolve from there). What earlier cells declared lives in one virtual
+ * declaration module (declarations.ts; the compiler's own .d.ts output, so inferred types
+ * are kept exactly). The cell being checked gets a synthetic tail that imports every live
+ * name from it and exports the cell's own top-level names; appending (not prepending) keeps
+ * the user's positions unchanged. A module's own declarations shadow imports, so a cell may
+ * declare `let x` again; committing it replaces x's entry for later cells.
  */
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { CellDeclarations, DECLARATIONS_MODULE } from "./declarations.ts";
+import { topLevelNames } from "./names.ts";
 
 export const CELL_PREFIX = "__symtune_cell";
-/** Virtual module holding the kernel's own globals (display, input, ...): "cell 0". */
-const GLOBALS_KEY = 0;
 
 interface VirtualFile {
   text: string;
@@ -32,10 +32,9 @@ export interface CellDiagnostic {
 export class CellService {
   readonly cellFile: string;
   private readonly files = new Map<string, VirtualFile>();
-  /** Live top-level name → key of the declaration file that last declared it. */
-  private readonly owners = new Map<string, number>();
-  private nextKey = 1;
-  /** Changes whenever a new declaration file is committed; compile caches key on it. */
+  private readonly declarations: CellDeclarations;
+  private readonly declarationsFile: string;
+  /** Changes whenever a cell's declarations are committed; compile caches key on it. */
   generation = 0;
   private readonly service: ts.LanguageService;
   private readonly options: ts.CompilerOptions;
@@ -64,13 +63,13 @@ export class CellService {
       inlineSourceMap: true,
       newLine: ts.NewLineKind.LineFeed,
     };
-    this.setFile(this.declFile(GLOBALS_KEY), globalsDeclarations);
-    for (const name of exportedNames(globalsDeclarations)) this.owners.set(name, GLOBALS_KEY);
+    this.declarations = new CellDeclarations(globalsDeclarations);
+    this.declarationsFile = path.join(dir, `${DECLARATIONS_MODULE}.d.ts`);
+    this.setFile(this.declarationsFile, this.declarations.text());
     this.setFile(this.cellFile, "export {};\n");
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
-      // Only the cell is a root: earlier cells' declaration files are reached through its
-      // imports, so committing one re-resolves the cell alone, not the whole program.
+      // Only the cell is a root; the declarations module is reached through its import.
       getScriptFileNames: () => [this.cellFile],
       getScriptVersion: (file) => String(this.files.get(file)?.version ?? diskVersion(file)),
       getScriptSnapshot: (file) => {
@@ -116,15 +115,12 @@ export class CellService {
    * from earlier cells); every other live name is imported from its owner.
    */
   setCell(code: string, declared: ReadonlySet<string> = topLevelNames(code)): void {
-    const byOwner = new Map<number, string[]>();
-    for (const [name, key] of this.owners) {
-      if (declared.has(name)) continue;
-      byOwner.set(key, [...(byOwner.get(key) ?? []), name]);
-    }
-    const imports = [...byOwner].map(([key, names]) => `import { ${names.join(", ")} } from "./${CELL_PREFIX}_${key}";`);
+    // The import line is the same in every cell (only its names change), so the program's
+    // structure is reused from cell to cell.
+    const live = this.declarations.names().filter((name) => !declared.has(name));
     const exports = declared.size > 0 ? `export { ${[...declared].join(", ")} };` : "export {};";
     this.userLength = code.length;
-    this.setFile(this.cellFile, `${code}\n;${imports.join(" ")}\n${exports}\n`);
+    this.setFile(this.cellFile, `${code}\n;import { ${live.join(", ")} } from "./${DECLARATIONS_MODULE}";\n${exports}\n`);
   }
 
   /** Length of the user's code in the current cell file; everything after is synthetic. */
@@ -166,15 +162,11 @@ export class CellService {
     return out;
   }
 
-  /**
-   * Records the current cell's declarations (from the compiler's .d.ts output) as a new
-   * immutable declaration file, making `declared` names point at it.
-   */
+  /** Records the current cell's declarations (the compiler's .d.ts output) for later cells. */
   commit(dts: string, declared: ReadonlySet<string>): void {
     if (declared.size === 0) return;
-    const key = this.nextKey++;
-    this.setFile(this.declFile(key), dts.replace(/^\/\/# sourceMappingURL=.*$/m, ""));
-    for (const name of declared) this.owners.set(name, key);
+    this.declarations.commit(dts.replace(/^\/\/# sourceMappingURL=.*$/m, ""), declared);
+    this.setFile(this.declarationsFile, this.declarations.text());
     this.generation++;
   }
 
@@ -187,10 +179,6 @@ export class CellService {
 
   quickInfo(position: number): ts.QuickInfo | undefined {
     return this.service.getQuickInfoAtPosition(this.cellFile, position);
-  }
-
-  private declFile(key: number): string {
-    return path.join(this.dir, `${CELL_PREFIX}_${key}.d.ts`);
   }
 
   private setFile(file: string, text: string): void {
@@ -267,35 +255,4 @@ function diskVersion(file: string): string {
   } catch {
     return "missing";
   }
-}
-
-/** The names a cell declares at its top level (values and types), from a parse only. */
-export function topLevelNames(code: string, sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, false)): Set<string> {
-  const names = new Set<string>();
-  const bind = (name: ts.BindingName) => {
-    if (ts.isIdentifier(name)) names.add(name.text);
-    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
-  };
-  for (const stmt of sf.statements) {
-    if (ts.isVariableStatement(stmt)) stmt.declarationList.declarations.forEach((d) => bind(d.name));
-    else if (
-      (ts.isFunctionDeclaration(stmt) || ts.isClassDeclaration(stmt) || ts.isInterfaceDeclaration(stmt) ||
-        ts.isTypeAliasDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && stmt.name
-    )
-      names.add(stmt.name.text);
-    else if (ts.isModuleDeclaration(stmt) && ts.isIdentifier(stmt.name)) names.add(stmt.name.text);
-    else if (ts.isImportDeclaration(stmt) && stmt.importClause) {
-      const clause = stmt.importClause;
-      if (clause.name) names.add(clause.name.text);
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
-      else if (bindings) bindings.elements.forEach((el) => names.add(el.name.text));
-    } else if (ts.isImportEqualsDeclaration(stmt)) names.add(stmt.name.text);
-  }
-  return names;
-}
-
-function exportedNames(declarations: string): string[] {
-  const sf = ts.createSourceFile("globals.d.ts", declarations, ts.ScriptTarget.ES2022, false);
-  return [...topLevelNames(declarations, sf)];
 }
