@@ -85,6 +85,8 @@ describe("BatchMatMul on wasm matches cpu", () => {
     ["shared matrix on the left", [7, 12], [4, 12, 5], false, false],
     ["broadcast batch axes", [2, 1, 6, 5], [1, 3, 5, 4], false, false],
     ["broadcast, both transposed", [3, 1, 5, 6], [1, 2, 4, 5], true, true],
+    ["batched matrix-vector (KV-cache decoding)", [2, 4, 1, 16], [2, 4, 40, 16], false, true],
+    ["batched, above the small-product size", [3, 40, 30], [3, 30, 50], false, false],
   ];
   for (const [name, aShape, bShape, ta, tb] of cases) {
     it(name, async () => {

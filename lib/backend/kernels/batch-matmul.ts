@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   type WasmBackend,
+  heapBuffer,
   offsetOf,
   originalWasmKernel,
   registerView,
@@ -41,6 +42,27 @@ const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buf
 /** out (rows, n) = a (rows, k) @ b (k, n), all given by C-side ids: the XNNPACK path. */
 function fastProduct(aId: number, bId: number, outId: number, rows: number, k: number, n: number): void {
   rawMatMul!(aId, shapeBytes([1, rows, k]), 3, bId, shapeBytes([1, k, n]), 3, 0, 0, outId);
+}
+
+/**
+ * Below this many multiply-adds a product is done in JavaScript: XNNPACK's per-call cost
+ * (packing the right-hand matrix, building an operator) is ~60 µs, which a batched
+ * matrix-vector product of KV-cached decoding (M = 1) pays once per head.
+ */
+const SMALL_PRODUCT = 16384;
+
+/** out (M, N) = a (M, K) @ b (K, N) on heap views, row by row (the inner loop is contiguous). */
+function smallProduct(heap: Float32Array, aAt: number, bAt: number, outAt: number, M: number, K: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const o = outAt + i * N;
+    heap.fill(0, o, o + N);
+    for (let k = 0; k < K; k++) {
+      const x = heap[aAt + i * K + k];
+      if (x === 0) continue;
+      const row = bAt + k * N;
+      for (let j = 0; j < N; j++) heap[o + j] += x * heap[row + j];
+    }
+  }
 }
 
 /** Index into a (right-aligned, size-1-broadcast) batch shape for flat index `o` of `outBatch`. */
@@ -97,6 +119,15 @@ function plainProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo):
     return out;
   }
   const [aBase, bBase, outBase] = [offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out)];
+  if (M * K * N <= SMALL_PRODUCT) {
+    const heap = new Float32Array(heapBuffer(backend));
+    for (let o = 0; o < count; o++) {
+      const aAt = aBase / 4 + broadcastIndex(o, outBatch, batchA) * M * K;
+      const bAt = bBase / 4 + broadcastIndex(o, outBatch, batchB) * K * N;
+      smallProduct(heap, aAt, bAt, outBase / 4 + o * M * N, M, K, N);
+    }
+    return out;
+  }
   for (let o = 0; o < count; o++) {
     const aView = registerView(backend, aBase + broadcastIndex(o, outBatch, batchA) * M * K * 4, M * K);
     const bView = registerView(backend, bBase + broadcastIndex(o, outBatch, batchB) * K * N * 4, K * N);
