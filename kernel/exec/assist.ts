@@ -72,7 +72,8 @@ function known(info: ts.QuickInfo | undefined): ts.QuickInfo | undefined {
 }
 
 function quickInfoBundle(info: ts.QuickInfo): Record<string, string> {
-  const signature = ts.displayPartsToString(info.displayParts);
+  // Earlier cells' names reach a cell as imports; show them as the declarations they are.
+  const signature = ts.displayPartsToString(info.displayParts).replace(/^\(alias\) /, "").replace(/\nimport [\w$]+$/, "");
   const docs = ts.displayPartsToString(info.documentation);
   const tags = (info.tags ?? []).map((t) => `@${t.name}${t.text ? " " + ts.displayPartsToString(t.text) : ""}`);
   const plain = [signature, docs, tags.join("\n")].filter((s) => s.length > 0).join("\n\n");

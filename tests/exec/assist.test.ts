@@ -51,7 +51,7 @@ describe("inspect", () => {
   it("inspects a declaration from an earlier cell, with its JSDoc", async () => {
     const result = await executor.inspect("trainingEpochs", 14, 1);
     expect(result.found).toBe(true);
-    expect(result.data["text/plain"]).toContain("const trainingEpochs: 3");
+    expect(result.data["text/plain"]).toMatch(/^const trainingEpochs: 3\n/);
     expect(result.data["text/plain"]).toContain("How many epochs the demo trains.");
   });
 
