@@ -259,6 +259,10 @@ describe("checker details", () => {
     const row: Row = { ...fam("smiles").generate(1, 1)[0]!, input: "2-methylbutane", output: "CC(C)CC" };
     for (const same of ["CCC(C)C", "C(C)(C)CC", "CC(CC)C"]) expect((await fam("smiles").check(row, same)).correct, same).toBe(true);
     for (const other of ["CCCCC", "CC(C)(C)C", "C1CCCC1"]) expect((await fam("smiles").check(row, other)).correct, other).toBe(false);
+    const alcohol: Row = { ...row, input: "propan-2-ol", output: "CC(O)C" };
+    expect((await fam("smiles").check(alcohol, "OC(C)C")).correct).toBe(true);
+    expect((await fam("smiles").check(alcohol, "CCCO")).correct).toBe(false);
+    expect((await fam("smiles").check(alcohol, "CC(N)C")).correct).toBe(false);
   });
 
   it("triples and amr give partial credit", async () => {

@@ -1,7 +1,7 @@
 /**
- * AI4Science (ChEBI-20-like, reduced): IUPAC names of branched alkanes → SMILES. The checker
- * parses the predicted SMILES and compares molecules by a canonical form of the (acyclic)
- * molecular graph, so `CC(C)C` and `C(C)(C)C` are the same answer.
+ * AI4Science (ChEBI-20-like, reduced): IUPAC names of branched alkanes and alcohols → SMILES.
+ * The checker parses the predicted SMILES and compares molecules by a canonical form of the
+ * (acyclic) molecular graph, so `CC(C)C` and `C(C)(C)C` are the same answer.
  */
 import type { Rng } from "../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
@@ -93,7 +93,7 @@ function longestChain(length: number, branches: Branch[]): number {
   return far(far(0).best).d + 1;
 }
 
-/** A branched alkane whose name follows the longest-chain and lowest-locant rules. */
+/** A branched alkane or alkanol whose name follows the longest-chain and lowest-locant rules. */
 export function alkane(rng: Rng): { name: string; smiles: string } {
   for (;;) {
     const length = rng.chance(0.15) ? rng.int(1, 3) : rng.int(4, 10);
@@ -105,15 +105,26 @@ export function alkane(rng: Rng): { name: string; smiles: string } {
       if (branches.filter((b) => b.at === at).length < 2) branches.push({ at, size });
     }
     if (longestChain(length, branches) !== length) continue;
+    // An alcohol puts OH on a chain carbon that still has a free valence.
+    let hydroxy = rng.chance(0.3) ? rng.int(1, length) : 0;
+    if (hydroxy > 1 && hydroxy < length && branches.filter((b) => b.at === hydroxy).length > 1) hydroxy = 0;
     const locants = (bs: Branch[]) => bs.map((b) => b.at).sort((a, b) => a - b);
     const flipped = branches.map((b) => ({ ...b, at: length + 1 - b.at }));
-    if (compareLists(locants(flipped), locants(branches)) < 0) branches = flipped;
+    // Numbering: the OH carbon gets the lowest locant; then the substituents do.
+    const flippedHydroxy = hydroxy ? length + 1 - hydroxy : 0;
+    if (flippedHydroxy < hydroxy || (flippedHydroxy === hydroxy && compareLists(locants(flipped), locants(branches)) < 0)) {
+      branches = flipped;
+      hydroxy = flippedHydroxy;
+    }
     const groups = (["ethyl", "methyl"] as const).map((g) => ({ g, at: locants(branches.filter((b) => (b.size === 2) === (g === "ethyl"))) }))
       .filter((x) => x.at.length > 0);
     const prefix = groups.map((x) => `${x.at.join(",")}-${MULTIPLIERS[x.at.length]}${x.g}`).join("-");
-    const name = `${prefix}${STEMS[length - 1]}ane`;
-    const smiles = Array.from({ length }, (_, i) =>
-      `C${branches.filter((b) => b.at === i + 1).map((b) => (b.size === 2 ? "(CC)" : "(C)")).join("")}`).join("");
+    const suffix = !hydroxy ? "ane" : length <= 2 ? "anol" : `an-${hydroxy}-ol`;
+    const name = `${prefix}${STEMS[length - 1]}${suffix}`;
+    const chain = Array.from({ length }, (_, i) =>
+      `C${branches.filter((b) => b.at === i + 1).map((b) => (b.size === 2 ? "(CC)" : "(C)")).join("")}${i + 1 === hydroxy && i > 0 ? "(O)" : ""}`).join("");
+    // OH on carbon 1 is written first, as chemists do: OCCC for propan-1-ol (CO for methanol).
+    const smiles = hydroxy !== 1 ? chain : length === 1 ? "CO" : `O${chain}`;
     return { name, smiles };
   }
 }
@@ -126,7 +137,7 @@ function compareLists(a: number[], b: number[]): number {
 const TEMPLATES = [
   "Write the SMILES string of the molecule with this IUPAC name.",
   "Translate the chemical name into SMILES (hydrogens implicit).",
-  "Give a SMILES representation of the named alkane.",
+  "Give a SMILES representation of the named compound.",
 ] as const;
 
 const HEADER = { name: "smiles", domain: "AI4Science", form: "SMILES" };
@@ -134,7 +145,7 @@ const HEADER = { name: "smiles", domain: "AI4Science", form: "SMILES" };
 export const smiles: TaskFamily = {
   ...HEADER,
   checker: "equivalence",
-  description: "IUPAC names of (branched) alkanes to SMILES; compared by a canonical form of the molecular graph.",
+  description: "IUPAC names of branched alkanes and alcohols to SMILES; compared by a canonical form of the molecular graph.",
   templates: TEMPLATES,
   generate(n: number, seed: number): Row[] {
     return generateRows(HEADER, n, seed, (rng: Rng) => {
