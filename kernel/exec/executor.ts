@@ -152,7 +152,11 @@ class TypeScriptExecutor implements Executor {
     const cellMagic = parseCellMagic(code);
     if (cellMagic) {
       const registry = await this.magics();
-      return await registry.runCellMagic(cellMagic.name, cellMagic.args, cellMagic.body, this.magicContext());
+      // The body starts on the cell's second line: evaluated as is, errors name cell lines.
+      const ctx = this.magicContext();
+      const headerLines = code.slice(0, code.length - cellMagic.body.length).split("\n").length - 1;
+      const evaluate = (body: string) => this.evaluate(body === cellMagic.body ? "\n".repeat(headerLines) + body : body);
+      return await registry.runCellMagic(cellMagic.name, cellMagic.args, cellMagic.body, { ...ctx, evaluate });
     }
     return await this.evaluate(code);
   }

@@ -176,3 +176,16 @@ describe("editing a local module", () => {
     expect(text(await run(executor, "import { rate, extra } from './rate.ts';\n`${rate} ${extra}`"))).toBe("'2 new'");
   });
 });
+
+describe("cell magic bodies", () => {
+  beforeAll(() => {
+    registerMagic({ name: "run_body", mode: "cell", summary: "Runs its body (test magic)", args: [], run: (_args, ctx) => ctx.evaluate(ctx.body ?? "") });
+  });
+  afterAll(() => unregisterMagic("run_body"));
+
+  it("reports a type error in the body at the cell's line", async () => {
+    const outcome = await run(executor, "%%run_body\nconst fine = 1;\nconst bad: string = fine;");
+    expect(outcome).toMatchObject({ status: "error", ename: "TSError" });
+    if (outcome.status === "error") expect(outcome.evalue).toMatch(/^cell:3:7 - /);
+  });
+});
