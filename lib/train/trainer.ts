@@ -261,15 +261,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         break;
       }
       const t0 = performance.now();
-      if (probe) disposeBatch(probe);
-      probe = undefined;
+      const cursorBefore = { ...batcher.cursor };
       const batches = Array.from({ length: accumulate }, () => makeBatch(batcher.next(), pad));
       const targetTotal = batches.reduce((n, b) => n + b.targetCount, 0);
       const tokens = batches.reduce((n, b) => n + b.tokenCount, 0);
       let grads: Record<string, tf.Tensor> = {};
       let lossTensor: tf.Scalar = tf.scalar(0);
       try {
-        for (const batch of batches) {
+        for (const [i, batch] of batches.entries()) {
+          if (i > 0) {
+            // A long accumulated step listens for an interrupt between micro-batches too.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (o.signal?.aborted) break;
+          }
           // Each micro-batch's mean is weighted by its share of targets: the sum is the mean over all.
           const weight = batch.targetCount / Math.max(1, targetTotal);
           const { value, grads: g } = tf.variableGrads(() => tf.mul(model.loss(batch.inputs, batch.targets, batch.mask), weight) as tf.Scalar, varList);
@@ -288,10 +292,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         batches.forEach(disposeBatch);
         throw explainStepError(error, o);
       }
+      if (o.signal?.aborted) {
+        // Drop the half-done step: the state stays that of the last completed step.
+        tf.dispose([lossTensor, ...Object.values(grads)]);
+        batches.forEach(disposeBatch);
+        batcher.cursor = cursorBefore;
+        stopped = "interrupted";
+        break;
+      }
       const normTensor = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
       const [loss, gradNorm] = [(await lossTensor.data())[0]!, (await normTensor.data())[0]!];
       tf.dispose([lossTensor, normTensor]);
-      probe = batches[0];
+      if (probe) disposeBatch(probe);
+      probe = batches[0]; // kept to check the updated weights before a checkpoint
       batches.slice(1).forEach(disposeBatch);
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
         tf.dispose(Object.values(grads));

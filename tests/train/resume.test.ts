@@ -50,6 +50,32 @@ describe("interrupt and resume", () => {
     second.dispose();
   });
 
+  it("an interrupt between micro-batches drops the half-done step and resumes exactly", async () => {
+    const whole = tinyModel(25);
+    const reference = await train({ ...run, model: whole });
+    whole.dispose();
+
+    const dir = tempDir();
+    const controller = new AbortController();
+    const model = tinyModel(25);
+    const loss = model.loss.bind(model);
+    let calls = 0;
+    // Interrupt while step 5's first micro-batch is computed (2 micro-batches per step).
+    model.loss = (...args) => {
+      if (++calls === 9) controller.abort();
+      return loss(...args);
+    };
+    const interrupted = await train({ ...run, model, checkpointDir: dir, signal: controller.signal });
+    expect(interrupted.stopped).toBe("interrupted");
+    expect(interrupted.step).toBe(4);
+    expect(interrupted.checkpoint).toBe(join(dir, "step-00000004"));
+    model.dispose();
+
+    const again = tinyModel(7);
+    expect((await train({ ...run, model: again, resumeFrom: dir })).losses).toEqual(reference.losses);
+    again.dispose();
+  });
+
   it("resumes from a periodic checkpoint with the same curve, and keeps only the newest checkpoints", async () => {
     const whole = tinyModel(22);
     const reference = await train({ ...run, model: whole });
