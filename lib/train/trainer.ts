@@ -187,9 +187,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       assignWeights(model, ckpt.weights, `${ckpt.path}/model.safetensors`);
       const moments = ckpt.optimizer.tensors;
-      optimizer.loadState(ckpt.trainer.step, (key) => {
+      optimizer.loadState(ckpt.trainer.step, (key, shape) => {
         const t = moments[key];
-        if (!t) throw new DataError(`the optimizer state has no tensor "${key}".`, { file: `${ckpt.path}/optimizer.safetensors` });
+        if (!t || t.shape.join(",") !== shape.join(",")) {
+          const found = t ? `has shape [${t.shape}]` : "is missing";
+          throw new DataError(`the optimizer tensor "${key}" ${found}; the model needs [${shape}].`, { file: `${ckpt.path}/optimizer.safetensors` });
+        }
         return t.data as Float32Array;
       });
       step = ckpt.trainer.step;
