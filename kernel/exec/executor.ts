@@ -3,8 +3,9 @@
  *
  * One execution: clear the interrupt flag, point console/display/input at the cell's CellIO,
  * then either answer a help request (pager), run a cell magic, or compile the cell (line
- * magics become calls) and run it. The cell's promise races the interrupt, so a cell stuck on
- * a promise that never settles still ends with KeyboardInterrupt when the user asks.
+ * magics become calls) and run it. Once interrupted, the cell gets a short grace period to
+ * stop on its own, so a cell stuck on a promise that never settles still ends with
+ * KeyboardInterrupt when the user asks.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,6 +92,8 @@ class TypeScriptExecutor implements Executor {
     const abort = this.abort;
     this.io = io;
     this.signal = AbortSignal.any([io.signal, abort.signal]);
+    // The kernel may abort the cell's own signal; treat it as interrupt() for this cell.
+    io.signal.addEventListener("abort", () => this.io === io && this.abort === abort && this.interrupt(), { once: true });
     this.label = `In [${options.executionCount}]`;
     routeConsole(io);
     setDisplaySink({

@@ -130,3 +130,15 @@ describe("cellSignal", () => {
     expect(text(await run(executor, "cellSignal.aborted"))).toBe("false");
   });
 });
+
+describe("the kernel's own abort", () => {
+  it("interrupts the cell when the kernel aborts the CellIO signal", async () => {
+    const { recordingIO } = await import("./helpers.ts");
+    const { io } = recordingIO();
+    const controller = new AbortController();
+    const cell = executor.execute("while (true) { await new Promise((r) => setTimeout(r, 5)); }", { ...io, signal: controller.signal }, { silent: false, storeHistory: true, executionCount: 99 });
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    expect(await cell).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+  });
+});
