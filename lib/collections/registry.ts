@@ -10,7 +10,7 @@ import { Collection } from "./collection.ts";
 import { algorithmicFamilies } from "./algorithmic/index.ts";
 import { classificationTasks } from "./classification/index.ts";
 import { families } from "./families/index.ts";
-import { generalFamily } from "./general/index.ts";
+import { generalFamily, generalHeldOutFamily } from "./general/index.ts";
 import type { CheckerKind, ClassificationTask, Row, TaskFamily } from "./types.ts";
 
 export type Kind = "family" | "algorithmic" | "general" | "classification";
@@ -64,6 +64,7 @@ function entries(): RegistryEntry[] {
     ...families.map((f) => fromFamily(f, "family")),
     ...algorithmicFamilies.map((f) => fromFamily(f, "algorithmic")),
     fromFamily(generalFamily, "general"),
+    fromFamily(generalHeldOutFamily, "general"),
   ];
   const fromTasks = classificationTasks.map(
     (task): RegistryEntry => ({
