@@ -107,6 +107,9 @@ class TypeScriptExecutor implements Executor {
       return value === undefined ? { status: "ok" } : { status: "ok", result: await toMimeBundle(value) };
     } catch (error) {
       return errorOutcome(error);
+    } finally {
+      // Magics may define variables (`--as name`); later cells must be able to name them.
+      this.service.declareUntyped(Object.keys(this.scope));
     }
   }
 

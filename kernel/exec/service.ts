@@ -170,6 +170,14 @@ export class CellService {
     this.generation++;
   }
 
+  /** Names that are in the scope without a declaration (a magic's `--as name`), typed `any`. */
+  declareUntyped(scopeNames: Iterable<string>): void {
+    const known = new Set(this.declarations.names());
+    const added = [...scopeNames].filter((name) => !known.has(name) && /^[A-Za-z_$][\w$]*$/.test(name));
+    if (added.length === 0) return;
+    this.commit(added.map((name) => `declare let ${name}: any;`).join("\n"), new Set(added));
+  }
+
   completions(position: number): ts.CompletionInfo | undefined {
     return this.service.getCompletionsAtPosition(this.cellFile, position, {
       includeCompletionsWithInsertText: false,

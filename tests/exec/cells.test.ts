@@ -155,6 +155,22 @@ describe("magics", () => {
     expect(text(await run(executor, "inBody"))).toBe("5");
   });
 
+  it("lets later cells use a variable a magic put in the scope", async () => {
+    registerMagic({
+      name: "store_it",
+      mode: "line",
+      summary: "Stores a value under a name (test magic)",
+      args: [{ name: "name", help: "the variable" }],
+      run: (args, ctx) => void (ctx.scope[args.name as string] = { size: 3 }),
+    });
+    try {
+      expect(await run(executor, "%store_it stored")).toMatchObject({ status: "ok" });
+      expect(text(await run(executor, "stored.size + 1"))).toBe("4");
+    } finally {
+      unregisterMagic("store_it");
+    }
+  });
+
   it("answers an unknown magic with a one-line UsageError naming the nearest", async () => {
     const outcome = await run(executor, "%double_itt 3");
     expect(outcome).toMatchObject({ status: "error", ename: "UsageError" });
