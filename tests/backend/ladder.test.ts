@@ -7,7 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { backendReport } from "../../lib/backend/doctor.ts";
 import { withHeapGuard } from "../../lib/backend/heap.ts";
@@ -48,21 +50,29 @@ describe("backend ladder", () => {
     await expect(initBackend("tpu")).rejects.toThrow(/unknown backend "tpu"; choose one of node-gpu, node, wasm, cpu/);
   });
 
-  it("treats SYMTUNE_BACKEND as a preference that falls through with a note", () => {
+  it("treats SYMTUNE_BACKEND as a preference that falls through with a note, and runs wasm on 2 threads in Node", () => {
     const ladder = new URL("../../lib/backend/ladder.ts", import.meta.url).href;
     const script = join(mkdtempSync(join(tmpdir(), "symtune-ladder-")), "env.mts");
     writeFileSync(script, [
       `import { initBackend } from ${JSON.stringify(ladder)};`,
       "const info = await initBackend();",
-      "console.log(JSON.stringify({ name: info.name, note: info.note }));",
+      `const tf = await import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve("@tensorflow/tfjs")).href)});`,
+      "const a = tf.randomNormal([300, 200]), b = tf.randomNormal([200, 100]);",
+      "const product = Array.from(tf.matMul(a, b).dataSync().slice(0, 5));",
+      "await tf.setBackend('cpu');",
+      "const reference = Array.from(tf.matMul(a, b).dataSync().slice(0, 5));",
+      "console.log(JSON.stringify({ name: info.name, note: info.note, threads: info.threads, product, reference }));",
     ].join("\n"));
     const out = execFileSync(process.execPath, ["--import", "tsx", script], {
-      env: { ...process.env, SYMTUNE_BACKEND: "node-gpu" },
+      env: { ...process.env, SYMTUNE_BACKEND: "node-gpu", SYMTUNE_THREADS: "2" },
       encoding: "utf8",
     });
     const info = JSON.parse(out.trim().split("\n").at(-1)!);
     expect(info.name).toBe("wasm");
     expect(info.note).toMatch(/SYMTUNE_BACKEND=node-gpu is not available \(@tensorflow\/tfjs-node-gpu is not installed\); using wasm/);
+    // XNNPACK reports the threads it actually started (the pthread worker loads from a file).
+    expect(info.threads).toBe(2);
+    info.product.forEach((v: number, i: number) => expect(Math.abs(v - info.reference[i])).toBeLessThan(1e-3));
   });
 });
 
