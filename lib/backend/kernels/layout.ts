@@ -4,8 +4,7 @@
  * tfjs's wasm Transpose walks every element through a generic index computation (12 ns per
  * float here: a 2048×512 transpose cost as much as the matmul after it), and its Slice first
  * copies the whole input out of the heap (readSync) before taking the slice, so splitting the
- * fused q|k|v projection copied it three times. These versions copy contiguous runs and tile
- * 2-D transposes for the cache.
+ * fused q|k|v projection copied it three times. These versions copy contiguous runs.
  */
 import * as tf from "@tensorflow/tfjs";
 import { type WasmBackend, heapBuffer, offsetOf, replaceWasmKernel } from "./wasm-access.ts";
@@ -42,22 +41,18 @@ function simplifyPermutation(shape: number[], perm: number[]): { shape: number[]
   };
 }
 
-const TILE = 32;
-
-/** dst (cols, rows) = src (rows, cols)ᵀ for `batch` consecutive matrices, tiled. */
+/**
+ * dst (cols, rows) = src (rows, cols)ᵀ for `batch` consecutive matrices. Writes run
+ * contiguously and reads stride: measured 2–5× faster in V8 than 32×32 tiles, whose strided
+ * writes stall on the store buffer.
+ */
 function transposeMatrices(src: Heap, dst: Heap, batch: number, rows: number, cols: number): void {
   const size = rows * cols;
   for (let b = 0; b < batch; b++) {
     const base = b * size;
-    for (let i0 = 0; i0 < rows; i0 += TILE) {
-      const i1 = Math.min(i0 + TILE, rows);
-      for (let j0 = 0; j0 < cols; j0 += TILE) {
-        const j1 = Math.min(j0 + TILE, cols);
-        for (let i = i0; i < i1; i++) {
-          const from = base + i * cols;
-          for (let j = j0; j < j1; j++) dst[base + j * rows + i] = src[from + j];
-        }
-      }
+    for (let j = 0; j < cols; j++) {
+      const out = base + j * rows;
+      for (let i = 0, k = base + j; i < rows; i++, k += cols) dst[out + i] = src[k];
     }
   }
 }
@@ -83,9 +78,12 @@ function permuteGeneral(src: Heap, dst: Heap, shape: number[], perm: number[]): 
   let o = 0;
   const total = dst.length;
   while (o < total) {
-    if (step === 1) {
+    if (step === 1 && n >= 256) {
       dst.set(src.subarray(base, base + n), o);
       o += n;
+    } else if (step === 1) {
+      // Short runs (a head's D floats): a loop beats creating a subarray per run.
+      for (let j = 0; j < n; j++) dst[o++] = src[base + j];
     } else {
       for (let j = 0, k = base; j < n; j++, k += step) dst[o++] = src[k];
     }
