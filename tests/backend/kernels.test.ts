@@ -140,6 +140,16 @@ describe("layout kernels on wasm match cpu", () => {
     });
   }
 
+  it("concatenates along every axis (the gradient of split) and int32", async () => {
+    const err = await maxErrorVsCpu({ a: { shape: [4, 3, 5] }, b: { shape: [4, 2, 5] }, c: { shape: [4, 3, 7] }, i: { shape: [2, 3], dtype: "int32" } }, ({ a, b, c, i }) => [
+      tf.concat([a, b], 1),
+      tf.concat([a, c, a], 2),
+      tf.concat([a, a], 0),
+      tf.concat([i, i, i], 1),
+    ]);
+    expect(err).toBe(0);
+  });
+
   it("transposes int32 tensors", async () => {
     const err = await maxErrorVsCpu({ x: { shape: [4, 6, 3], dtype: "int32", max: 1000 } }, ({ x }) => tf.transpose(x, [2, 0, 1]));
     expect(err).toBe(0);

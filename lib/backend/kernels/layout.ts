@@ -7,7 +7,7 @@
  * fused q|k|v projection copied it three times. These versions copy contiguous runs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { type WasmBackend, heapBuffer, offsetOf, replaceWasmKernel } from "./wasm-access.ts";
+import { type WasmBackend, heapBuffer, offsetOf, originalWasmKernel, replaceWasmKernel } from "./wasm-access.ts";
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 
@@ -125,6 +125,12 @@ function transposeKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
   return transposeInfo(args.backend as WasmBackend, x, perm);
 }
 
+/** dst[to, to + n) = src[from, from + n): a block copy for long runs, a loop for short ones. */
+function copyRun(src: Heap, from: number, dst: Heap, to: number, n: number): void {
+  if (n >= 256) dst.set(src.subarray(from, from + n), to);
+  else for (let j = 0; j < n; j++) dst[to + j] = src[from + j];
+}
+
 /** out = x[begin : begin + size] (sizes of -1 mean "to the end"). */
 export function sliceInfo(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
@@ -144,7 +150,7 @@ export function sliceInfo(backend: WasmBackend, x: tf.TensorInfo, begin: number[
   const counter = new Array<number>(outer.length).fill(0);
   let base = start;
   for (let o = 0; o < dst.length; o += runLength) {
-    dst.set(src.subarray(base, base + runLength), o);
+    copyRun(src, base, dst, o, runLength);
     for (let axis = outer.length - 1; axis >= 0; axis--) {
       counter[axis]++;
       base += inStrides[axis];
@@ -177,11 +183,33 @@ function splitVKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelB
   });
 }
 
+function concatKernel(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const inputs = args.inputs as unknown as tf.TensorInfo[];
+  const backend = args.backend as WasmBackend;
+  if (inputs.length === 0 || inputs.some((t) => t.dtype === "string")) return originalWasmKernel("Concat")(args) as tf.TensorInfo;
+  const axis = tf.util.parseAxisParam((args.attrs as { axis: number }).axis, inputs[0].shape)[0];
+  const outShape = tf.backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
+  const out = backend.makeOutput(outShape, inputs[0].dtype);
+  if (tf.util.sizeFromShape(outShape) === 0) return out;
+  const rows = tf.util.sizeFromShape(outShape.slice(0, axis));
+  const widths = inputs.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
+  const total = widths.reduce((a, b) => a + b, 0);
+  const dst = view(backend, out);
+  inputs.forEach((t, i) => {
+    if (widths[i] === 0) return;
+    const src = view(backend, t);
+    const offset = widths.slice(0, i).reduce((a, b) => a + b, 0);
+    for (let r = 0; r < rows; r++) copyRun(src, r * widths[i], dst, r * total + offset, widths[i]);
+  });
+  return out;
+}
+
 export function registerLayoutKernels(): void {
   for (const [kernelName, kernelFunc] of [
     ["Transpose", transposeKernel],
     ["Slice", sliceKernel],
     ["SplitV", splitVKernel],
+    ["Concat", concatKernel],
   ] as const) {
     replaceWasmKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }
