@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../errors.ts";
 import { probeNodeBackend, type NodeRung } from "./node-probe.ts";
+import { nativeMatmulStatus } from "./native-matmul.ts";
 import { activeWasmThreads, prepareWasm } from "./wasm-node.ts";
 
 export const BACKEND_NAMES = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -46,7 +47,11 @@ async function activate(name: BackendName): Promise<{ tfBackend: string; threads
   if (name === "wasm") {
     const setup = await prepareWasm();
     if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
-    return { tfBackend: "wasm", threads: activeWasmThreads() || setup.threads, note: setup.threadNote };
+    const native = nativeMatmulStatus();
+    const matmul = native.available
+      ? `matrix products on native ONNX Runtime MLAS (${native.threads} thread${native.threads === 1 ? "" : "s"})`
+      : `matrix products on XNNPACK in wasm (native MLAS: ${native.reason})`;
+    return { tfBackend: "wasm", threads: activeWasmThreads() || setup.threads, note: [matmul, setup.threadNote].filter(Boolean).join("; ") };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend did not start");
   return { tfBackend: "cpu", threads: 1, note: "pure-JavaScript kernels: 150–175× slower than PyTorch, a last resort" };

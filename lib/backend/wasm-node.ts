@@ -15,6 +15,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { HeapExhaustedError, WASM_HEAP_LIMIT_BYTES } from "./heap.ts";
 import { registerWasmKernels } from "./kernels/index.ts";
+import { setNativeThreads } from "./native-matmul.ts";
 
 const require = createRequire(import.meta.url);
 const WASM_PRIORITY = 2;
@@ -151,6 +152,7 @@ let setup: Promise<WasmSetup> | null = null;
 export function prepareWasm(threads = defaultThreads()): Promise<WasmSetup> {
   setup ??= (async () => {
     registerWasmKernels();
+    setNativeThreads(threads);
     if ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
       // Tensors already live on tfjs's own wasm backend: replacing it would drop them.
       return { threads: 1, threadNote: "tfjs's own wasm backend was started before initBackend, so it stays (one thread)" };

@@ -4,8 +4,9 @@
  * gradient of tf.gather.
  */
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
+import { enableNativeMatmul, nativeMatmulStatus } from "../../lib/backend/native-matmul.ts";
 
 type Compute = () => tf.Tensor | tf.Tensor[];
 
@@ -71,7 +72,17 @@ beforeAll(async () => {
   await initBackend("wasm");
 });
 
-describe("BatchMatMul on wasm matches cpu", () => {
+// Products above the tiny size run on native MLAS when onnxruntime-node loads; every case is
+// checked on that path and again with it turned off (XNNPACK in wasm, and the JS tiny products).
+for (const native of [true, false]) {
+describe(`BatchMatMul on wasm matches cpu (native matmul ${native ? "on" : "off"})`, () => {
+  beforeAll(() => enableNativeMatmul(native));
+  afterAll(() => enableNativeMatmul(true));
+
+  it(native ? "uses native MLAS here" : "uses XNNPACK", () => {
+    expect(nativeMatmulStatus().available).toBe(native);
+  });
+
   const cases: [string, number[], number[], boolean, boolean][] = [
     ["plain 2-D", [37, 19], [19, 23], false, false],
     ["transposed A", [19, 37], [19, 23], true, false],
@@ -104,6 +115,7 @@ describe("BatchMatMul on wasm matches cpu", () => {
     expect(err).toBeLessThan(1e-4);
   });
 });
+}
 
 describe("UnsortedSegmentSum on wasm matches cpu", () => {
   it("sums rows into segments, dropping out-of-range ids", async () => {

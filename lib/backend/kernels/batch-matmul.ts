@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   type WasmBackend,
+  f32,
   heapBuffer,
   offsetOf,
   originalWasmKernel,
@@ -20,6 +21,7 @@ import {
   replaceWasmKernel,
   wasmId,
 } from "./wasm-access.ts";
+import { nativeMatmulStatus, nativeProduct } from "../native-matmul.ts";
 import { transposeInfo } from "./layout.ts";
 
 type RawMatMul = (
@@ -142,6 +144,33 @@ function plainProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo):
   return out;
 }
 
+/**
+ * The product on native MLAS (native-matmul.ts) when it is available, the product is not tiny,
+ * and the batch axes flatten to one broadcastable axis; otherwise null.
+ */
+function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo | null {
+  if (!nativeMatmulStatus().available) return null;
+  const [ra, ca] = a.shape.slice(-2);
+  const [rb, cb] = b.shape.slice(-2);
+  const [M, K] = transposeA ? [ca, ra] : [ra, ca];
+  const [K2, N] = transposeB ? [cb, rb] : [rb, cb];
+  if (K !== K2 || M * K * N <= SMALL_PRODUCT) return null;
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const nA = tf.util.sizeFromShape(batchA);
+  const nB = tf.util.sizeFromShape(batchB);
+  const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
+  const sameBatch = nA === nB && tf.util.sizeFromShape(outBatch) === nA;
+  if (!sameBatch && nA !== 1 && nB !== 1) return null; // batch axes that broadcast both ways
+  // Copies off the shared heap (the native side refuses SharedArrayBuffer views).
+  const aData = f32(backend, a).slice();
+  const bData = f32(backend, b).slice();
+  const product = nativeProduct(aData, [nA, ra, ca], bData, [nB, rb, cb], transposeA, transposeB);
+  const out = backend.makeOutput([...outBatch, M, N], "float32");
+  f32(backend, out).set(product);
+  return out;
+}
+
 function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA: boolean; transposeB: boolean };
@@ -149,6 +178,8 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBa
   if (a.dtype !== "float32" || b.dtype !== "float32" || a.shape.length < 2 || b.shape.length < 2) {
     return originalWasmKernel("BatchMatMul")(args) as tf.TensorInfo;
   }
+  const native = nativeBatchMatMul(backend, a, b, transposeA, transposeB);
+  if (native) return native;
   const sizeA = tf.util.sizeFromShape(a.shape);
   const sizeB = tf.util.sizeFromShape(b.shape);
   const unbatched = sizeA === a.shape.at(-1)! * a.shape.at(-2)! && sizeB === b.shape.at(-1)! * b.shape.at(-2)!;
