@@ -60,12 +60,16 @@ export async function generateAnswers(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`batchSize must be a positive integer, got ${batchSize}`);
   const longest = Math.max(1, ...list.map((r) => tokenizer.encode(r.output).length));
   const maxNewTokens = Math.min(options.maxNewTokens ?? longest + 8, model.config.blockSize);
-  const answers: string[] = [];
-  for (let i = 0; i < list.length; i += batchSize) {
+  // Batches of similar prompt length: generate() feeds the longer prompts of a batch one token
+  // per forward pass, so mixed lengths cost up to (longest − shortest) extra passes.
+  const prompts = list.map((r) => toPrompt(r).prompt);
+  const order = prompts.map((p, i) => [tokenizer.encode(p).length, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+  const answers: string[] = new Array(list.length);
+  for (let start = 0; start < order.length; start += batchSize) {
     if (options.signal?.aborted) throw new UsageError("evaluation interrupted");
-    const prompts = list.slice(i, i + batchSize).map((r) => toPrompt(r).prompt);
-    const out = await generate(model, tokenizer, prompts, { maxNewTokens, temperature: 0, stop: options.stop });
-    answers.push(...out.map((g) => g.text.trim()));
+    const batch = order.slice(start, start + batchSize);
+    const out = await generate(model, tokenizer, batch.map((i) => prompts[i]!), { maxNewTokens, temperature: 0, stop: options.stop });
+    out.forEach((g, j) => (answers[batch[j]!] = g.text.trim()));
   }
   return answers;
 }
