@@ -10,6 +10,9 @@ import { regex } from "../../lib/collections/families/regex.ts";
 import { sql } from "../../lib/collections/families/sql.ts";
 import type { TaskFamily } from "../../lib/collections/types.ts";
 import { scorePredictions, scoresByTask } from "../../lib/eval/score.ts";
+import { listFunctionsFamily, simpleTuringConceptsFamily } from "../../lib/collections/algorithmic/index.ts";
+import { generalFamily } from "../../lib/collections/general/index.ts";
+import { builtinFamilies } from "../../lib/collections/families/index.ts";
 
 const families: TaskFamily[] = [sql, blocksworld, fol, regex];
 
@@ -56,6 +59,15 @@ describe("Symbol + Delegation on known-correct programs", () => {
     expect((await scoreRewrite(sql, (ref) => ref.replace(/\bFROM\b/i, "FORM"))).accuracy).toBe(0);
     const dropped = await scoreRewrite(blocksworld, (ref) => ref.split("\n").slice(1).join("\n"));
     expect(dropped.accuracy).toBe(0);
+  });
+
+  it("scores List Functions, Turing concepts and general NL rows by their own checkers", async () => {
+    for (const family of [listFunctionsFamily, simpleTuringConceptsFamily, generalFamily]) {
+      const rows = family.generate(6, 4);
+      const right = scoresByTask(await scorePredictions(rows, rows.map((r) => r.output), builtinFamilies));
+      const wrong = scoresByTask(await scorePredictions(rows, rows.map(() => "zzz qqq"), builtinFamilies));
+      expect([family.name, right.at(-1)!.accuracy, wrong.at(-1)!.accuracy]).toEqual([family.name, 100, 0]);
+    }
   });
 
   it("falls back to exact match for rows of unknown families and summarises all tasks", async () => {
