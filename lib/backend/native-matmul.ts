@@ -98,8 +98,21 @@ function session(transposeA: boolean, transposeB: boolean): Session {
 }
 
 /**
- * op(A) @ op(B) with A (ba, ·, ·) and B (bb, ·, ·), ba and bb equal or 1; the arrays must not
- * live on a SharedArrayBuffer. Returns the product's data, (max(ba, bb), M, N) row-major.
+ * Reusable plain (non-shared) buffers for the operands: fresh multi-megabyte arrays on every
+ * product cost page faults and garbage collection. (The binding ignores a pre-allocated
+ * output, so the product comes back in a new array.)
+ */
+const scratch: Record<"A" | "B", Float32Array> = { A: new Float32Array(0), B: new Float32Array(0) };
+
+/** A plain array of n floats from the slot's buffer (valid until the slot's next use). */
+export function scratchArray(slot: "A" | "B", n: number): Float32Array {
+  if (scratch[slot].length < n) scratch[slot] = new Float32Array(Math.max(n, Math.ceil(scratch[slot].length * 1.5)));
+  return scratch[slot].subarray(0, n);
+}
+
+/**
+ * op(A) @ op(B) with A (ba, ·, ·) and B (bb, ·, ·), ba and bb equal or 1; a and b must be plain
+ * arrays (not on a SharedArrayBuffer). Returns the product, (max(ba, bb), M, N) row-major.
  */
 export function nativeProduct(
   a: Float32Array, aShape: [number, number, number],
@@ -107,6 +120,6 @@ export function nativeProduct(
   transposeA: boolean, transposeB: boolean,
 ): Float32Array {
   const { Tensor } = load()!;
-  const out = session(transposeA, transposeB).run({ A: new Tensor("float32", a, aShape), B: new Tensor("float32", b, bShape) }, { Y: null }, {});
-  return out.Y.data;
+  const feeds = { A: new Tensor("float32", a, aShape), B: new Tensor("float32", b, bShape) };
+  return session(transposeA, transposeB).run(feeds, { Y: null }, {}).Y.data;
 }

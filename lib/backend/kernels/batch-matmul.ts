@@ -21,7 +21,7 @@ import {
   replaceWasmKernel,
   wasmId,
 } from "./wasm-access.ts";
-import { nativeMatmulStatus, nativeProduct } from "../native-matmul.ts";
+import { nativeMatmulStatus, nativeProduct, scratchArray } from "../native-matmul.ts";
 import { transposeInfo } from "./layout.ts";
 
 type RawMatMul = (
@@ -163,8 +163,10 @@ function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorI
   const sameBatch = nA === nB && tf.util.sizeFromShape(outBatch) === nA;
   if (!sameBatch && nA !== 1 && nB !== 1) return null; // batch axes that broadcast both ways
   // Copies off the shared heap (the native side refuses SharedArrayBuffer views).
-  const aData = f32(backend, a).slice();
-  const bData = f32(backend, b).slice();
+  const aData = scratchArray("A", tf.util.sizeFromShape(a.shape));
+  aData.set(f32(backend, a));
+  const bData = scratchArray("B", tf.util.sizeFromShape(b.shape));
+  bData.set(f32(backend, b));
   const product = nativeProduct(aData, [nA, ra, ca], bData, [nB, rb, cb], transposeA, transposeB);
   const out = backend.makeOutput([...outBatch, M, N], "float32");
   f32(backend, out).set(product);
