@@ -37,6 +37,7 @@ export async function showRunTable(id: string, root = runsDir()): Promise<Result
   const run = openRun(id, root);
   const rows: ResultRow[] = [];
   const flat = (prefix: string, value: unknown): void => {
+    if (value === undefined) return;
     if (value && typeof value === "object" && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value)) flat(prefix ? `${prefix}.${k}` : k, v);
     } else rows.push({ key: prefix, value: typeof value === "object" ? JSON.stringify(value) : String(value) });
