@@ -1,15 +1,19 @@
 /**
- * BatchMatMul for wasm that always lands on XNNPACK's fast path.
+ * BatchMatMul for wasm that never falls into tfjs's scalar loop.
  *
  * tfjs's wasm kernel uses XNNPACK only for a single, untransposed product; every transposed or
  * batched one (all of backprop, all of attention) falls into a scalar loop that took 91–96% of
- * a training step. Here transposed operands are transposed physically first (O(n²) against
+ * a training step. Here products go, in order of preference, to native MLAS
+ * (native-matmul.ts: a whole batch, transposes included, in one call), to JavaScript when tiny
+ * (KV-cache decoding), or to XNNPACK: transposed operands are transposed physically first (O(n²) against
  * the product's O(n³)), or, when that moves fewer floats, the transposed product
  * Cᵀ = op(B)ᵀ·op(A)ᵀ is computed and transposed back; a batch against one shared matrix is
  * folded into the rows of a single product; other batches (broadcast included) run one fast
  * product per batch entry on zero-copy views of the heap.
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeMatmulStatus, nativeProduct, scratchArray } from "../native-matmul.ts";
+import { transposeInfo } from "./layout.ts";
 import {
   type WasmBackend,
   f32,
@@ -21,8 +25,6 @@ import {
   replaceWasmKernel,
   wasmId,
 } from "./wasm-access.ts";
-import { nativeMatmulStatus, nativeProduct, scratchArray } from "../native-matmul.ts";
-import { transposeInfo } from "./layout.ts";
 
 type RawMatMul = (
   aId: number, aShape: Uint8Array, aRank: number,
