@@ -70,7 +70,11 @@ export class Kernel {
     const kernel = new Kernel(options);
     kernel.wire = await Wire.start(
       { connection: options.connection, flag: kernel.flag, kernelInfo: kernelInfo(), session: kernel.session },
-      { request: (channel, request) => kernel.receive(channel, request), interrupt: () => kernel.interrupt() },
+      {
+        request: (channel, request) => kernel.receive(channel, request),
+        interrupt: () => kernel.interrupt(),
+        orphaned: () => void kernel.stop(0),
+      },
     );
     kernel.wire.publish("status", { execution_state: "starting" });
     process.on("SIGINT", () => {
@@ -81,7 +85,6 @@ export class Kernel {
     process.exit = ((code?: number | string | null) => void kernel.stop(Number(code ?? 0))) as typeof process.exit;
     process.on("uncaughtException", (error) => kernel.reportStray(error));
     process.on("unhandledRejection", (reason) => kernel.reportStray(reason));
-    kernel.watchParent();
     const create = options.createExecutor ?? loadExecutor;
     kernel.executor = create({ flag: kernel.flag, globals: { comms: kernel.comms.api } });
     kernel.executor.catch((error) => console.error(`symtune kernel: the executor failed to start: ${error?.stack ?? error}`));
@@ -177,13 +180,19 @@ export class Kernel {
     const abort = new AbortController();
     const io = this.cellIO(request, content.allow_stdin !== false, payload, abort.signal);
     let outcome: ExecOutcome;
+    // From here on an interrupt is this cell's, even while the executor is still loading
+    // TypeScript: an earlier, stale flag is cleared now, and one raised meanwhile is kept.
+    this.flag.clear();
+    this.cellAbort = abort;
     try {
       const executor = await this.executor;
-      this.flag.clear();
-      this.cellAbort = abort;
-      this.lastIO = io;
-      setDisplaySink({ display: io.display, update: io.update, clear: io.clearOutput, stdout: io.stdout });
-      outcome = await executor.execute(code, io, { silent, storeHistory, executionCount: count });
+      if (abort.signal.aborted || this.flag.raised) {
+        outcome = { status: "error", ename: "KeyboardInterrupt", evalue: "interrupted before the cell started", traceback: ["KeyboardInterrupt: interrupted before the cell started"] };
+      } else {
+        this.lastIO = io;
+        setDisplaySink({ display: io.display, update: io.update, clear: io.clearOutput, stdout: io.stdout });
+        outcome = await executor.execute(code, io, { silent, storeHistory, executionCount: count });
+      }
     } catch (error) {
       outcome = errorContent(error);
     } finally {
@@ -303,20 +312,6 @@ export class Kernel {
     else console.error(`symtune kernel: ${text}`);
   }
 
-  /** Jupyter sets JPY_PARENT_PID; a kernel whose client died should not linger. */
-  private watchParent(): void {
-    const parent = Number(process.env.JPY_PARENT_PID);
-    if (!parent || parent === 1) return;
-    const timer = setInterval(() => {
-      try {
-        process.kill(parent, 0);
-      } catch {
-        clearInterval(timer);
-        void this.stop(0);
-      }
-    }, 2000);
-    timer.unref();
-  }
 }
 
 function errorContent(error: unknown): { status: "error"; ename: string; evalue: string; traceback: string[] } {

@@ -20,6 +20,7 @@ export type FromWorker =
   | { kind: "failed"; message: string }
   | { kind: "request"; channel: RequestChannel; ids: Uint8Array[]; msg: Message; arrived: number }
   | { kind: "interrupt" }
+  | { kind: "orphaned" }
   | { kind: "closed" };
 
 /** When the socket worker received it (epoch ms): stop_on_error aborts what arrived before an error. */
@@ -28,6 +29,8 @@ export type Arrived = Envelope & { arrived: number };
 export interface WireHandlers {
   request(channel: RequestChannel, request: Arrived): void;
   interrupt(): void;
+  /** The process that started the kernel (JPY_PARENT_PID) is gone. */
+  orphaned(): void;
 }
 
 export interface WireOptions {
@@ -84,6 +87,9 @@ export class Wire {
             break;
           case "interrupt":
             handlers.interrupt();
+            break;
+          case "orphaned":
+            handlers.orphaned();
             break;
         }
       });

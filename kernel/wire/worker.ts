@@ -169,12 +169,35 @@ async function heartbeat(): Promise<void> {
 }
 
 let closing = false;
+let closed: Promise<void> | null = null;
 
-async function close(): Promise<void> {
+function close(): Promise<void> {
   closing = true;
-  await Promise.all(Object.values(outboxes).map((o) => o.flushed()));
-  for (const socket of Object.values(sockets)) socket.close();
-  post({ kind: "closed" });
+  closed ??= (async () => {
+    await Promise.all(Object.values(outboxes).map((o) => o.flushed()));
+    for (const socket of Object.values(sockets)) socket.close();
+    post({ kind: "closed" });
+  })();
+  return closed;
+}
+
+/**
+ * Jupyter sets JPY_PARENT_PID; a kernel whose client died should not linger. Watched here,
+ * not on the main thread, because a cell may be blocking that one forever: the main thread
+ * gets a few seconds to stop cleanly, then the process is killed (sockets closed first).
+ */
+function watchParent(): void {
+  const parent = Number(process.env.JPY_PARENT_PID);
+  if (!parent || parent === 1) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      clearInterval(timer);
+      post({ kind: "orphaned" });
+      setTimeout(() => void close().then(() => process.kill(process.pid, "SIGKILL")), 3000);
+    }
+  }, 2000);
 }
 
 port.on("message", (message: ToWorker) => {
@@ -196,6 +219,7 @@ async function start(): Promise<void> {
   void serve("control", sockets.control);
   void serve("stdin", sockets.stdin);
   void heartbeat();
+  watchParent();
   post({ kind: "ready" });
 }
 

@@ -16,8 +16,6 @@ describe("interrupt (real executor)", () => {
 
   beforeAll(async () => {
     kernel = await startKernel();
-    const { reply } = await kernel.client.execute("const kept = 41; let steps = 0;");
-    expect(reply.content.status).toBe("ok");
   });
   afterAll(async () => {
     await kernel?.kill();
@@ -42,6 +40,22 @@ describe("interrupt (real executor)", () => {
     expect(reply.content.status).toBe("ok");
     return textOf(outputs, "execute_result");
   }
+
+  it("stops the first cell when the interrupt comes while TypeScript is still loading", async () => {
+    // No pause: the executor is still starting when the interrupt arrives.
+    let started = false;
+    const stop = kernel.client.onIopub((m) => {
+      if (m.header.msg_type === "execute_input") started = true;
+    });
+    const running = kernel.client.execute("let spins = 0; while (true) { spins++ }");
+    await until(() => (started ? true : undefined), "the cell to start");
+    stop();
+    await kernel.client.interrupt();
+    const { reply } = await running;
+    expect(reply.content.ename).toBe("KeyboardInterrupt");
+    const setup = await kernel.client.execute("const kept = 41; let steps = 0;");
+    expect(setup.reply.content.status).toBe("ok");
+  });
 
   const viaMessage = () => kernel.client.interrupt();
   const viaSigint = () => kernel.signal("SIGINT");
