@@ -4,6 +4,7 @@
  * Shapes are written next to the tensors: B batch, T positions, C channels, H heads.
  */
 import * as tf from "@tensorflow/tfjs";
+import { LAYER_NORM_KERNEL } from "../backend/kernels/layer-norm.ts";
 
 /**
  * LayerNorm over the last axis, eps 1e-5 as in PyTorch. x: (N, C) → (N, C).
@@ -14,15 +15,24 @@ export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D):
   return layerNormOp(x, gain, bias) as tf.Tensor2D;
 }
 
+/** y, x̂ and 1/σ: one kernel on wasm (lib/backend/kernels/layer-norm.ts), tfjs ops elsewhere. */
+function layerNormForward(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor[] {
+  if (tf.getBackend() === "wasm" && tf.getKernel(LAYER_NORM_KERNEL, "wasm")) {
+    return tf.engine().runKernel(LAYER_NORM_KERNEL, { x, gain, bias }, { eps: 1e-5 }) as tf.Tensor[];
+  }
+  const centred = tf.sub(x, tf.mean(x, -1, true));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), 1e-5));
+  const normed = tf.mul(centred, rstd);
+  return [tf.add(tf.mul(normed, gain), bias), normed, rstd];
+}
+
 const layerNormOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, gain, bias] = args as tf.Tensor[];
   const save = args[3] as tf.GradSaveFunc;
-  const centred = tf.sub(x, tf.mean(x, -1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), 1e-5)); // (N, 1)
-  const normed = tf.mul(centred, rstd); // (N, C)
+  const [value, normed, rstd] = layerNormForward(x, gain, bias); // (N, C), (N, C), (N, 1)
   save([normed, rstd, gain]);
   return {
-    value: tf.add(tf.mul(normed, gain), bias),
+    value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xhat, r, g] = saved;
       const dxhat = tf.mul(dy, g);

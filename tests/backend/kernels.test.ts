@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { enableNativeMatmul, nativeMatmulStatus } from "../../lib/backend/native-matmul.ts";
+import { layerNorm } from "../../lib/model/ops.ts";
 
 type Compute = () => tf.Tensor | tf.Tensor[];
 
@@ -199,6 +200,18 @@ describe("Sum and Identity on wasm match cpu", () => {
     const err = await maxErrorVsCpu({ x: { shape: [33, 10] }, b: { shape: [10] } }, ({ x, b }) => [
       tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.add(x, v))))(b),
       tf.clone(x),
+    ]);
+    expect(err).toBeLessThan(1e-4);
+  });
+});
+
+describe("LayerNorm on wasm (one kernel) matches tfjs ops on cpu", () => {
+  it("in value and in the gradients of x, gain and bias", async () => {
+    const err = await maxErrorVsCpu({ x: { shape: [37, 24] }, g: { shape: [24] }, b: { shape: [24] }, w: { shape: [37, 24] } }, ({ x, g, b, w }) => [
+      layerNorm(tf.mul(x, 3) as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D),
+      ...tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) =>
+        tf.sum(tf.mul(layerNorm(xx as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D), w)),
+      )([x, g, b]),
     ]);
     expect(err).toBeLessThan(1e-4);
   });

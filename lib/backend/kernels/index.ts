@@ -2,6 +2,7 @@
 import "@tensorflow/tfjs-backend-wasm";
 /** Every kernel we add to or replace in tfjs's wasm backend (each checked against cpu in tests/backend). */
 import { registerBatchMatMul } from "./batch-matmul.ts";
+import { registerLayerNorm } from "./layer-norm.ts";
 import { registerLayoutKernels } from "./layout.ts";
 import { registerReduceKernels } from "./reduce.ts";
 import { registerUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
@@ -12,4 +13,5 @@ export function registerWasmKernels(): void {
   registerLayoutKernels();
   registerReduceKernels();
   registerBatchMatMul();
+  registerLayerNorm();
 }
