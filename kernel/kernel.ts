@@ -204,7 +204,8 @@ export class Kernel {
       if (outcome.result && Object.keys(outcome.result).length > 0 && !silent) {
         this.wire.publish("execute_result", { execution_count: count, data: outcome.result, metadata: {} }, request.msg);
       }
-      this.wire.reply(channel, request, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: {} });
+      const userExpressions = await this.userExpressions(content.user_expressions, count);
+      this.wire.reply(channel, request, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions: userExpressions });
     } else {
       const { ename, evalue, traceback } = outcome;
       this.wire.publish("error", { ename, evalue, traceback }, request.msg);
@@ -217,6 +218,23 @@ export class Kernel {
       const text = outcome.status === "ok" ? outcome.result?.["text/plain"] : undefined;
       this.history.append(count, code, typeof text === "string" ? text : null);
     }
+  }
+
+  /** execute_request's user_expressions: each evaluated quietly after the cell, as ipykernel does. */
+  private async userExpressions(expressions: unknown, count: number): Promise<Record<string, Content>> {
+    const out: Record<string, Content> = {};
+    if (!expressions || typeof expressions !== "object") return out;
+    const executor = await this.executor;
+    const quiet: CellIO = { stdout() {}, stderr() {}, display() {}, update() {}, clearOutput() {}, page() {}, input: () => Promise.reject(new UsageError("user_expressions cannot ask for input")), signal: new AbortController().signal };
+    for (const [name, expression] of Object.entries(expressions)) {
+      try {
+        const r = await executor.execute(String(expression), quiet, { silent: true, storeHistory: false, executionCount: count });
+        out[name] = r.status === "ok" ? { status: "ok", data: r.result ?? {}, metadata: {} } : r;
+      } catch (error) {
+        out[name] = errorContent(error);
+      }
+    }
+    return out;
   }
 
   private cellIO(request: Envelope, allowStdin: boolean, payload: Content[], signal: AbortSignal): CellIO {

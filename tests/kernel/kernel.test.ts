@@ -41,6 +41,20 @@ describe("kernel (real executor)", () => {
     expect(answers).toEqual([{ doubled: 42, greeting: "hi" }]);
   });
 
+  it("evaluates user_expressions after the cell and returns them in the reply", async () => {
+    const reply = await kernel.client.request("shell", "execute_request", {
+      code: "const width = 6;",
+      silent: false,
+      store_history: true,
+      allow_stdin: false,
+      stop_on_error: true,
+      user_expressions: { area: "width * 7", broken: "width.nope()" },
+    });
+    expect(reply.content.status).toBe("ok");
+    expect(reply.content.user_expressions.area).toEqual({ status: "ok", data: { "text/plain": "42" }, metadata: {} });
+    expect(reply.content.user_expressions.broken.status).toBe("error");
+  });
+
   it("aborts cells queued behind an error (stop_on_error)", async () => {
     const results = await Promise.all([kernel.client.execute('throw new Error("first fails")'), kernel.client.execute("1"), kernel.client.execute("2")]);
     expect(results.map((r) => r.reply.content.status)).toEqual(["error", "aborted", "aborted"]);
@@ -48,12 +62,12 @@ describe("kernel (real executor)", () => {
   });
 
   it("survives an error thrown by a callback after its cell ended, and shows it", async () => {
-    const { reply } = await kernel.client.execute('setTimeout(() => { throw new Error("late failure") }, 10); "scheduled"');
-    expect(reply.content.status).toBe("ok");
     const late: string[] = [];
     const stop = kernel.client.onIopub((m) => {
       if (m.header.msg_type === "stream" && m.content.name === "stderr") late.push(m.content.text);
     });
+    const { reply } = await kernel.client.execute('setTimeout(() => { throw new Error("late failure") }, 10); "scheduled"');
+    expect(reply.content.status).toBe("ok");
     await until(() => (late.join("").includes("late failure") ? true : undefined), "the late error on stderr");
     stop();
     expect(kernel.alive).toBe(true);
