@@ -80,6 +80,7 @@ export class KernelClient {
       await this.send("shell", msg);
       const got = await Promise.race([reply.then((r) => collector.idle.then(() => r)), sleep(250).then(() => null)]);
       this.collectors.delete(msg.header.msg_id);
+      this.replies.delete(msg.header.msg_id);
       if (got) return got;
     }
     throw new Error(`the kernel did not answer kernel_info within ${timeoutMs / 1000} s`);

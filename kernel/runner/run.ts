@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Seconds one cell may run before it is interrupted and the run fails. */
   timeoutS?: number;
   launch?: LaunchOptions;
+  /** Called after each executed cell (index in the notebook, number of cells, seconds). */
+  onCell?: (index: number, cells: number, seconds: number) => void;
 }
 
 export interface CellFailure {
@@ -62,8 +64,10 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       if (!code.trim()) continue;
       const outputs = book.cell();
       cell.outputs = outputs.outputs;
+      const cellStarted = Date.now();
       const reply = await executeWithin(kernel, code, options.timeoutS, (msg) => outputs.add(msg));
       executed++;
+      options.onCell?.(index, nb.cells.length, (Date.now() - cellStarted) / 1000);
       if (reply.timedOut) {
         const evalue = `cell ${index + 1} did not finish within ${options.timeoutS} s and was interrupted (raise --timeout)`;
         cell.outputs.push({ output_type: "error", ename: "CellTimeoutError", evalue, traceback: [`CellTimeoutError: ${evalue}`] } satisfies Output);
@@ -104,7 +108,9 @@ async function executeWithin(kernel: KernelProcess, code: string, timeoutS: numb
 /** The CLI's face of runNotebook: prints where the notebook went, or the failing cell's error. */
 export async function runNotebookCommand(options: RunOptions): Promise<number> {
   const started = Date.now();
-  const result = await runNotebook(options);
+  // One line per cell on stderr, so a long headless run shows where it is.
+  const onCell = (index: number, cells: number, seconds: number) => console.error(`symtune run: cell ${index + 1}/${cells} done in ${seconds.toFixed(1)} s`);
+  const result = await runNotebook({ onCell, ...options });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.failure) {
     const f = result.failure;
