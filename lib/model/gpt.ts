@@ -153,14 +153,16 @@ export class GPT {
     const tok = tf.gather(w["wte.weight"], tf.reshape(idx, [B * t])); // (B·t, C)
     const pos = tf.slice(w["wpe.weight"], [past, 0], [t, C]); // (t, C)
     let x = tf.reshape(tf.add(tf.reshape(tok, [B, t, C]), pos), [B * t, C]) as tf.Tensor2D;
-    const heads = (m: tf.Tensor2D) => tf.transpose(tf.reshape(m, [B, t, nHead, D]), [0, 2, 1, 3]) as tf.Tensor4D;
+    // (B·t, C) → (B, H, t, D); for one new token the transpose moves nothing.
+    const heads = (m: tf.Tensor2D) =>
+      (t === 1 ? tf.reshape(m, [B, nHead, 1, D]) : tf.transpose(tf.reshape(m, [B, t, nHead, D]), [0, 2, 1, 3])) as tf.Tensor4D;
     for (let l = 0; l < nLayer; l++) {
       const p = `h.${l}.`;
       const h = layerNorm(x, w[p + "ln_1.weight"] as tf.Tensor1D, w[p + "ln_1.bias"] as tf.Tensor1D);
       const qkv = linear(h, w[p + "attn.c_attn.weight"] as tf.Tensor2D, w[p + "attn.c_attn.bias"] as tf.Tensor1D);
       const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor2D[]; // (B·t, C) each
       const y = attend(l, heads(q), heads(k), heads(v)); // (B, H, t, D)
-      const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B * t, C]) as tf.Tensor2D;
+      const merged = tf.reshape(t === 1 ? y : tf.transpose(y, [0, 2, 1, 3]), [B * t, C]) as tf.Tensor2D;
       x = tf.add(x, linear(merged, w[p + "attn.c_proj.weight"] as tf.Tensor2D, w[p + "attn.c_proj.bias"] as tf.Tensor1D));
       const h2 = layerNorm(x, w[p + "ln_2.weight"] as tf.Tensor1D, w[p + "ln_2.bias"] as tf.Tensor1D);
       const up = gelu(linear(h2, w[p + "mlp.c_fc.weight"] as tf.Tensor2D, w[p + "mlp.c_fc.bias"] as tf.Tensor1D)) as tf.Tensor2D;

@@ -12,7 +12,18 @@ import { LAYER_NORM_KERNEL } from "../backend/kernels/layer-norm.ts";
  * kernels and saved activations of the automatic version.
  */
 export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (!recordingGradients()) {
+    // Inference (generation): tf.customGrad's bookkeeping would cost more than the kernel.
+    const [value, normed, rstd] = layerNormForward(x, gain, bias);
+    tf.dispose([normed, rstd]);
+    return value as tf.Tensor2D;
+  }
   return layerNormOp(x, gain, bias) as tf.Tensor2D;
+}
+
+/** True inside tf.grads / tf.variableGrads (tfjs keeps an active tape there). */
+function recordingGradients(): boolean {
+  return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape != null;
 }
 
 /** y, x̂ and 1/σ: one kernel on wasm (lib/backend/kernels/layer-norm.ts), tfjs ops elsewhere. */

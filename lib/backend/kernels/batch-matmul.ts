@@ -147,6 +147,33 @@ function plainProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo):
 }
 
 /**
+ * Plain copies of weights, kept while the weight lives: generation multiplies the same
+ * weights once per token, and copying every matrix of the model off the heap each time cost
+ * more than the products. Keyed by the data's identity, which a new value never reuses.
+ */
+const weightCopies = new WeakMap<object, Float32Array>();
+
+function isVariableData(dataId: object): boolean {
+  const variables = (tf.engine() as unknown as { registeredVariables: Record<string, tf.Variable> }).registeredVariables;
+  for (const name in variables) if (variables[name].dataId === dataId) return true;
+  return false;
+}
+
+/** t's values as a plain array: a kept copy for weights, the slot's scratch buffer otherwise. */
+function plainCopy(backend: WasmBackend, t: tf.TensorInfo, slot: "A" | "B"): Float32Array {
+  const cached = weightCopies.get(t.dataId);
+  if (cached) return cached;
+  if (isVariableData(t.dataId)) {
+    const copy = f32(backend, t).slice();
+    weightCopies.set(t.dataId, copy);
+    return copy;
+  }
+  const data = scratchArray(slot, tf.util.sizeFromShape(t.shape));
+  data.set(f32(backend, t));
+  return data;
+}
+
+/**
  * The product on native MLAS (native-matmul.ts) when it is available, the product is not tiny,
  * and the batch axes flatten to one broadcastable axis; otherwise null.
  */
@@ -165,10 +192,8 @@ function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorI
   const sameBatch = nA === nB && tf.util.sizeFromShape(outBatch) === nA;
   if (!sameBatch && nA !== 1 && nB !== 1) return null; // batch axes that broadcast both ways
   // Copies off the shared heap (the native side refuses SharedArrayBuffer views).
-  const aData = scratchArray("A", tf.util.sizeFromShape(a.shape));
-  aData.set(f32(backend, a));
-  const bData = scratchArray("B", tf.util.sizeFromShape(b.shape));
-  bData.set(f32(backend, b));
+  const aData = plainCopy(backend, a, "A");
+  const bData = plainCopy(backend, b, "B");
   const product = nativeProduct(aData, [nA, ra, ca], bData, [nB, rb, cb], transposeA, transposeB);
   const out = backend.makeOutput([...outBatch, M, N], "float32");
   f32(backend, out).set(product);
