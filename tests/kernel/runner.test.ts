@@ -77,7 +77,19 @@ describe("symtune run", () => {
 });
 
 describe("symtune CLI", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, SYMTUNE_HISTORY: tempHistory() } });
+
+  it("symtune run executes TypeScript cells through the real kernel, passes the environment, and exits 1 on a cell error", () => {
+    const path = notebook(["const size: string = process.env.SYMTUNE_SIZE ?? 'unset'; size", 'throw new Error("cell failed on purpose")', "1"]);
+    const out = join(path, "..", "ran.ipynb");
+    const result = spawnSync(process.execPath, [BIN, "run", path, "--out", out], { encoding: "utf8", env: { ...process.env, SYMTUNE_SIZE: "tiny", SYMTUNE_HISTORY: tempHistory() } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/cell 3 of .* failed: Error: cell failed on purpose/);
+    validate(out);
+    const nb = JSON.parse(readFileSync(out, "utf8"));
+    expect(nb.cells[1].outputs[0].data["text/plain"]).toBe("'tiny'");
+    expect(nb.cells[2].outputs[0]).toMatchObject({ output_type: "error", evalue: "cell failed on purpose" });
+  });
 
   it("rejects an unknown command or flag with one sentence and exit code 2", () => {
     const unknown = cli("frobnicate");
