@@ -27,6 +27,9 @@ const signer = new Signer(connection.key, connection.signature_scheme);
 const flag = new InterruptFlag(flagBuffer);
 const post = (message: FromWorker) => port.postMessage(message);
 
+const STREAM_BATCH_MS = 10;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** One socket's outgoing messages, sent one at a time (zeromq allows one pending send). */
 class Outbox {
   private queue: Envelope[] = [];
@@ -35,7 +38,9 @@ class Outbox {
 
   push(envelope: Envelope): void {
     this.queue.push(envelope);
-    this.sending ??= this.drain();
+    // Printing in a loop: wait a moment so the lines leave as one stream message, not thousands.
+    const delay = envelope.msg.header.msg_type === "stream" ? STREAM_BATCH_MS : 0;
+    this.sending ??= delay ? sleep(delay).then(() => this.drain()) : this.drain();
   }
 
   async flushed(): Promise<void> {
