@@ -1,4 +1,4 @@
-/** Shared pieces of the built-in families: row assembly, templates, results, set F1. */
+/** Shared pieces of the built-in families: row assembly, templates, results, Symbol-evol undo. */
 import { UsageError } from "../../errors.ts";
 import { deriveSeed, Rng } from "../rng.ts";
 import type { CheckResult, Row, RowMeta } from "../types.ts";
@@ -96,25 +96,6 @@ export function restoreSymbols(row: Row, prediction: string): string {
   // Token boundaries as Symbol-evol draws them: letters, digits and _ belong to a token.
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${keys.join("|")})(?![\\p{L}\\p{N}_])`, "gu");
   return prediction.replace(pattern, (token) => swap.get(token)!);
-}
-
-/** Precision, recall and F1 of predicted items against reference items (as multisets). */
-export function setF1(predicted: readonly string[], reference: readonly string[]): number {
-  if (predicted.length === 0 && reference.length === 0) return 1;
-  const counts = new Map<string, number>();
-  for (const r of reference) counts.set(r, (counts.get(r) ?? 0) + 1);
-  let hit = 0;
-  for (const p of predicted) {
-    const c = counts.get(p) ?? 0;
-    if (c > 0) {
-      hit++;
-      counts.set(p, c - 1);
-    }
-  }
-  if (hit === 0) return 0;
-  const precision = hit / predicted.length;
-  const recall = hit / reference.length;
-  return (2 * precision * recall) / (precision + recall);
 }
 
 /** A graded result: correct only at F1 = 1. */

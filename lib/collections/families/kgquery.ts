@@ -5,7 +5,8 @@
  */
 import type { Rng } from "../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
-import { fail, fill, generateRows, graded, guarded, setF1 } from "./common.ts";
+import { fail, fill, generateRows, graded, guarded } from "./common.ts";
+import { bagF1 } from "../f1.ts";
 
 type Triple = [string, string, string];
 const PEOPLE = ["ada", "bruno", "chidi", "dolores", "erik", "fatima", "giulia", "hamid", "ivan", "jun", "kofi", "lucia"];
@@ -170,7 +171,7 @@ export const kgquery: TaskFamily = {
       } catch (error) {
         return fail(`the query fails: ${(error as Error).message}`);
       }
-      return graded(setF1(got, want), "answers");
+      return graded(bagF1(got, want), "answers");
     });
   },
 };

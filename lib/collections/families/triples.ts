@@ -4,7 +4,8 @@
  */
 import type { Rng } from "../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
-import { fail, fill, generateRows, graded, restoreSymbols, setF1 } from "./common.ts";
+import { fail, fill, generateRows, graded, restoreSymbols } from "./common.ts";
+import { bagF1 } from "../f1.ts";
 
 const PEOPLE = ["Alan_Bean", "Maya_Okafor", "Tomas_Lind", "Priya_Nair", "Jonas_Weber", "Lena_Sato", "Omar_Haddad", "Rosa_Mendes"];
 const CITIES = ["Wapakoneta", "Lagos", "Turku", "Chennai", "Graz", "Sapporo", "Beirut", "Porto"];
@@ -86,6 +87,6 @@ export const triples: TaskFamily = {
       return fail(`not a list of triples: ${(error as Error).message}`);
     }
     // Triples are a set: a repeated line earns no extra credit.
-    return graded(setF1([...new Set(got)], [...new Set(want)]), "triples");
+    return graded(bagF1([...new Set(got)], [...new Set(want)]), "triples");
   },
 };

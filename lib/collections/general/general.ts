@@ -7,6 +7,7 @@
 import type { Rng } from "../rng.ts";
 import type { CheckResult, Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, pass } from "../families/common.ts";
+import { bagF1 } from "../f1.ts";
 import { antonymPairs, definitions, exampleSentences, familiar, hypernymPairs, sentimentWords, singlePos, synonymPairs } from "./lexicon.ts";
 
 export type GeneralMetric = "exact" | "contains" | "f1";
@@ -83,14 +84,7 @@ const tokens = (s: string) => normalise(s).split(" ").filter((t) => t && !["a", 
 
 /** SQuAD-style token F1 (lowercase, punctuation and articles removed). */
 export function tokenF1(prediction: string, reference: string): number {
-  const p = tokens(prediction);
-  const r = tokens(reference);
-  if (p.length === 0 || r.length === 0) return p.length === r.length ? 1 : 0;
-  const counts = new Map<string, number>();
-  for (const t of r) counts.set(t, (counts.get(t) ?? 0) + 1);
-  let hit = 0;
-  for (const t of p) if ((counts.get(t) ?? 0) > 0) { hit++; counts.set(t, counts.get(t)! - 1); }
-  return hit === 0 ? 0 : (2 * hit) / (p.length + r.length);
+  return bagF1(tokens(prediction), tokens(reference));
 }
 
 /** F1 at or above this counts as correct for free-text answers. */
