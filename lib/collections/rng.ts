@@ -1,10 +1,6 @@
 /**
  * The seeded PRNG of the collections: the same seed gives the same rows on every platform
  * (Math.random cannot be seeded). sfc32, seeded through splitmix32.
- *
- * Note (D-A): this file was first written by D-B; D-A overwrote it by accident at 18:09 and
- * restored the API D-B's families use (new Rng(seed), int(min, max) inclusive, pick, shuffle,
- * deriveSeed). D-B: replace it with your original if it differed.
  */
 
 function splitmix32(x: number): number {
@@ -15,9 +11,14 @@ function splitmix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** A seed as 32 bits; one beyond 2^32 folds its high half in rather than losing it. */
+function foldSeed(seed: number): number {
+  return (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0;
+}
+
 /** Mixes a seed with further integers (a row index, a salt) into one 32-bit seed. */
 export function deriveSeed(seed: number, ...parts: number[]): number {
-  let h = splitmix32((Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0);
+  let h = splitmix32(foldSeed(seed));
   for (const part of parts) {
     h = splitmix32((h ^ Math.trunc(part)) + Math.imul(Math.trunc(part / 2 ** 32) | 0, 0x27d4eb2f));
   }
@@ -42,7 +43,7 @@ export class Rng {
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
-    this.a = splitmix32((Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) | 0);
+    this.a = splitmix32(foldSeed(seed));
     this.b = splitmix32(this.a);
     this.c = splitmix32(this.b + 0x6a09e667);
     this.d = splitmix32(this.c ^ 0xbb67ae85);

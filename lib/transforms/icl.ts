@@ -8,7 +8,7 @@
  * kind never change which exemplars are drawn or their order, so settings compare like for like.
  */
 import { Collection } from "../collections/collection.ts";
-import { deriveSeed, Rng } from "../collections/rng.ts";
+import { deriveSeed, hashString, Rng } from "../collections/rng.ts";
 import type { ClassificationExample, ClassificationTask, Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import { drawSymbols, symbolPool, type PoolName } from "./labels.ts";
@@ -134,7 +134,7 @@ export function iclPrompts(task: ClassificationTask, count: number, options: Icl
     throw new UsageError(`flipped labels need a binary task; "${task.name}" has ${task.labels.length} labels`);
   }
   const fixedFormat = format === "random" ? undefined : formatByName(format);
-  const taskSeed = deriveSeed(seed, hashName(task.name));
+  const taskSeed = deriveSeed(seed, hashString(task.name));
   const bankSize = options.bankSize ?? Math.max(256, 2 * count + 4 * kMax * task.labels.length);
   const bank = exampleBank(task, bankSize, taskSeed);
   for (const [label, group] of bank) {
@@ -194,12 +194,6 @@ function pickDistinct<T>(items: readonly T[], k: number, rng: Rng): T[] {
     out.push(items[atJ]!);
   }
   return out;
-}
-
-function hashName(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 
 /** An in-context prompt as a collection row: no instruction field, the prompt is the input. */

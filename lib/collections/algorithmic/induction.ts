@@ -3,8 +3,7 @@
  * shown through input→target pairs; a row is k exemplars plus a query, and the answer is the
  * query's target (checked exactly, modulo whitespace).
  */
-import type { Rng } from "../rng.ts";
-import { deriveSeed, Rng as SeededRng } from "../rng.ts";
+import { deriveSeed, hashString, Rng } from "../rng.ts";
 import { checkCount, fail, generateRows, pass, squash } from "../families/common.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { UsageError } from "../../errors.ts";
@@ -32,16 +31,10 @@ export interface InductionSpec<T> {
   templates: readonly string[];
 }
 
-function hashName(name: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 /** n distinct input/target pairs of one function (BIG-bench style; fewer if inputs run out). */
 export function pairsOf<T>(spec: InductionSpec<T>, fn: HiddenFunction<T>, n: number, seed: number): Pair[] {
   checkCount(spec.name, n, seed);
-  const rng = new SeededRng(deriveSeed(seed, hashName(fn.name)));
+  const rng = new Rng(deriveSeed(seed, hashString(fn.name)));
   const seen = new Set<string>();
   const pairs: Pair[] = [];
   for (let tries = 0; pairs.length < n && tries < n * 50; tries++) {

@@ -4,7 +4,7 @@
  * sentiment) and templated text tasks. Every row has a checker: exact (any accepted answer),
  * contains, or token F1.
  */
-import type { Rng } from "../rng.ts";
+import { hashString, type Rng } from "../rng.ts";
 import type { CheckResult, Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, pass } from "../families/common.ts";
 import { bagF1 } from "../f1.ts";
@@ -108,9 +108,7 @@ export function checkGeneral(row: Row, prediction: string): CheckResult {
 
 /** One input in five is held out: a stable hash of the input decides, whatever the seed. */
 export function isHeldOut(input: string): boolean {
-  let h = 2166136261;
-  for (let i = 0; i < input.length; i++) h = Math.imul(h ^ input.charCodeAt(i), 16777619);
-  return (h >>> 0) % 5 === 0;
+  return hashString(input) % 5 === 0;
 }
 
 const TEMPLATES = ["Define the word.", "Give a synonym of the word.", "Spell the word backwards.", "Compute the result."];
