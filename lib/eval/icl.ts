@@ -88,8 +88,10 @@ async function scoreSetting(
   options: IclEvalOptions,
 ): Promise<{ report: EvalReport; results: IclResult[] }> {
   const rows = iclEvalRows(tasks, setting, options);
-  // A label is one line: stop at the newline that would start the next exemplar.
-  const report = await evaluateRows(model, tokenizer, rows, { families: [], stop: ["\n"], batchSize: options.batchSize, name: setting.name });
+  // A label is one line: stop at the newline that would start the next exemplar; a label never
+  // needs more than the longest label's tokens (+2 for a stray space or newline).
+  const maxNewTokens = Math.max(...rows.map((r) => tokenizer.encode(r.output).length)) + 2;
+  const report = await evaluateRows(model, tokenizer, rows, { families: [], stop: ["\n"], maxNewTokens, batchSize: options.batchSize, name: setting.name });
   return { report, results: iclResults(setting.name, report) };
 }
 
