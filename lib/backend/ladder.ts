@@ -18,7 +18,7 @@ export interface BackendInfo {
   name: BackendName;
   /** tfjs's name for the active backend (tfjs-node registers "tensorflow"). */
   tfBackend: string;
-  /** Threads the matrix kernels use (wasm: XNNPACK threads; others: what the library decides, 0 = unknown). */
+  /** Threads the matrix kernels use (wasm: MLAS's, or XNNPACK's without it; others: the library's, 0 = unknown). */
   threads: number;
   /** Rungs above the chosen one and why each was not used. */
   skipped: { name: BackendName; reason: string }[];
@@ -51,7 +51,8 @@ async function activate(name: BackendName): Promise<{ tfBackend: string; threads
     const matmul = native.available
       ? `matrix products on native ONNX Runtime MLAS (${native.threads} thread${native.threads === 1 ? "" : "s"})`
       : `matrix products on XNNPACK in wasm (native MLAS: ${native.reason})`;
-    return { tfBackend: "wasm", threads: activeWasmThreads() || setup.threads, note: [matmul, setup.threadNote].filter(Boolean).join("; ") };
+    const threads = native.available ? native.threads : activeWasmThreads() || setup.threads;
+    return { tfBackend: "wasm", threads, note: [matmul, setup.threadNote].filter(Boolean).join("; ") };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend did not start");
   return { tfBackend: "cpu", threads: 1, note: "pure-JavaScript kernels: 150–175× slower than PyTorch, a last resort" };

@@ -111,15 +111,22 @@ export function scratchArray(slot: "A" | "B", n: number): Float32Array {
 }
 
 /**
- * op(A) @ op(B) with A (ba, ·, ·) and B (bb, ·, ·), ba and bb equal or 1; a and b must be plain
- * arrays (not on a SharedArrayBuffer). Returns the product, (max(ba, bb), M, N) row-major.
+ * op(A) @ op(B) with A (ba, ·, ·) and B (bb, ·, ·), ba and bb equal or 1; arrays must not live
+ * on a SharedArrayBuffer. The product, (max(ba, bb), M, N) row-major, is written into `out`
+ * when given (the binding fills a pre-allocated output in place) and returned.
  */
 export function nativeProduct(
   a: Float32Array, aShape: [number, number, number],
   b: Float32Array, bShape: [number, number, number],
   transposeA: boolean, transposeB: boolean,
+  out?: Float32Array,
 ): Float32Array {
   const { Tensor } = load()!;
   const feeds = { A: new Tensor("float32", a, aShape), B: new Tensor("float32", b, bShape) };
-  return session(transposeA, transposeB).run(feeds, { Y: null }, {}).Y.data;
+  if (!out) return session(transposeA, transposeB).run(feeds, { Y: null }, {}).Y.data;
+  const M = transposeA ? aShape[2] : aShape[1];
+  const N = transposeB ? bShape[1] : bShape[2];
+  const fetch = new Tensor("float32", out, [Math.max(aShape[0], bShape[0]), M, N]);
+  session(transposeA, transposeB).run(feeds, { Y: fetch as unknown as null }, {});
+  return out;
 }

@@ -15,7 +15,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { HeapExhaustedError, WASM_HEAP_LIMIT_BYTES } from "./heap.ts";
 import { registerWasmKernels } from "./kernels/index.ts";
-import { setNativeThreads } from "./native-matmul.ts";
+import { nativeMatmulStatus, setNativeThreads } from "./native-matmul.ts";
 
 const require = createRequire(import.meta.url);
 const WASM_PRIORITY = 2;
@@ -159,7 +159,11 @@ export function prepareWasm(threads = defaultThreads()): Promise<WasmSetup> {
     }
     const Backend = checkedBackendClass();
     const notes: string[] = [];
-    for (const n of threads > 1 ? [threads, 1] : [1]) {
+    // With native matrix products the threads belong to MLAS; XNNPACK threads only ever ran
+    // matmuls, and the single-threaded build's heap is a plain ArrayBuffer that the native
+    // side can read in place (it refuses the threaded build's SharedArrayBuffer).
+    const xnnThreads = nativeMatmulStatus().available ? 1 : threads;
+    for (const n of xnnThreads > 1 ? [xnnThreads, 1] : [1]) {
       try {
         const module = await loadModule(n);
         attachTfjsApi(module);

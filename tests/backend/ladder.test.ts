@@ -64,7 +64,8 @@ describe("backend ladder", () => {
       "console.log(JSON.stringify({ name: info.name, note: info.note, threads: info.threads, product, reference }));",
     ].join("\n"));
     const out = execFileSync(process.execPath, ["--import", "tsx", script], {
-      env: { ...process.env, SYMTUNE_BACKEND: "node-gpu", SYMTUNE_THREADS: "2" },
+      // Without native matmul, XNNPACK gets the threads (with it, MLAS does).
+      env: { ...process.env, SYMTUNE_BACKEND: "node-gpu", SYMTUNE_THREADS: "2", SYMTUNE_NATIVE_MATMUL: "0" },
       encoding: "utf8",
     });
     const info = JSON.parse(out.trim().split("\n").at(-1)!);

@@ -191,12 +191,15 @@ function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorI
   const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
   const sameBatch = nA === nB && tf.util.sizeFromShape(outBatch) === nA;
   if (!sameBatch && nA !== 1 && nB !== 1) return null; // batch axes that broadcast both ways
-  // Copies off the shared heap (the native side refuses SharedArrayBuffer views).
-  const aData = plainCopy(backend, a, "A");
-  const bData = plainCopy(backend, b, "B");
-  const product = nativeProduct(aData, [nA, ra, ca], bData, [nB, rb, cb], transposeA, transposeB);
   const out = backend.makeOutput([...outBatch, M, N], "float32");
-  f32(backend, out).set(product);
+  if (heapBuffer(backend) instanceof SharedArrayBuffer) {
+    // The threaded build's shared heap is refused: copy operands out and the product in.
+    const product = nativeProduct(plainCopy(backend, a, "A"), [nA, ra, ca], plainCopy(backend, b, "B"), [nB, rb, cb], transposeA, transposeB);
+    f32(backend, out).set(product);
+  } else {
+    // A plain heap is read and written in place (views made after the output's allocation).
+    nativeProduct(f32(backend, a), [nA, ra, ca], f32(backend, b), [nB, rb, cb], transposeA, transposeB, f32(backend, out));
+  }
   return out;
 }
 
