@@ -8,7 +8,7 @@
  * declared `raw` takes the rest of the line verbatim (for code: `%timeit -n 10 f("a  b")`).
  */
 import { UsageError } from "../../lib/errors.ts";
-import { nearestNames, orList } from "./nearest.ts";
+import { nearestNames, orList } from "../../lib/nearest.ts";
 import type { ArgSpec, MagicArgs, MagicSpec } from "./types.ts";
 
 interface Word {

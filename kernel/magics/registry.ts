@@ -5,7 +5,7 @@
  * mistake surfaces as UsageError, which the executor renders as one line.
  */
 import { UsageError } from "../../lib/errors.ts";
-import { nearestNames, orList } from "./nearest.ts";
+import { nearestNames, orList } from "../../lib/nearest.ts";
 import { argKey, argumentLines, parseMagicArgs, usageLines } from "./parse.ts";
 import type { MagicContext, MagicSpec } from "./types.ts";
 

@@ -6,6 +6,7 @@
  * `%collection load NAME` read it.
  */
 import { UsageError } from "../errors.ts";
+import { nearestNames, orList } from "../nearest.ts";
 import { Collection } from "./collection.ts";
 import { algorithmicFamilies } from "./algorithmic/index.ts";
 import { classificationTasks } from "./classification/index.ts";
@@ -95,9 +96,9 @@ export function getFamily(name: string): RegistryEntry {
   const all = entries();
   const found = all.find((e) => e.name === name);
   if (found) return found;
-  const near = nearest(name, all.map((e) => e.name));
-  const hint = near.length ? `did you mean ${near.map((n) => `"${n}"`).join(" or ")}? ` : "";
-  throw new UsageError(`unknown collection "${name}"; ${hint}(symtune collection list shows all ${all.length})`);
+  const near = nearestNames(name, all.map((e) => e.name)).map((n) => `"${n}"`);
+  const hint = near.length ? `; did you mean ${orList(near)}?` : "";
+  throw new UsageError(`unknown collection "${name}"${hint} (%collection list or symtune collection list shows all ${all.length})`);
 }
 
 /** The classification tasks on one side of the paper's split. */
@@ -110,25 +111,4 @@ export function generateCollection(name: string, n: number, seed: number): Colle
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`n must be a non-negative integer, got ${n}`);
   if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${seed}`);
   return new Collection(getFamily(name).generate(n, seed), name);
-}
-
-/** Names within edit distance 3 (or sharing a prefix), closest first, at most three. */
-function nearest(name: string, names: readonly string[]): string[] {
-  const scored = names
-    .map((n) => ({ n, d: n.startsWith(name) || name.startsWith(n) ? 1 : editDistance(name.toLowerCase(), n.toLowerCase()) }))
-    .filter((s) => s.d <= Math.max(2, Math.floor(name.length / 3)))
-    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
-  return scored.slice(0, 3).map((s) => s.n);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

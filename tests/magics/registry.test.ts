@@ -7,7 +7,7 @@ import {
   runCellMagic,
   runLineMagic,
 } from "../../kernel/magics/registry.ts";
-import { nearestNames } from "../../kernel/magics/nearest.ts";
+import { nearestNames } from "../../lib/nearest.ts";
 import type { MagicSpec } from "../../kernel/magics/types.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { recordingContext } from "./context.ts";

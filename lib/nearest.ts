@@ -1,6 +1,7 @@
 /**
- * "Did you mean" suggestions for mistyped magic and option names. Uses the optimal string
- * alignment distance (edits plus adjacent swaps), since "trian" for "train" is one typo, not two.
+ * "Did you mean" suggestions for mistyped names: magics, magic options, collections. Uses the
+ * optimal string alignment distance (edits plus adjacent swaps), since "trian" for "train" is
+ * one typo, not two.
  */
 
 export function editDistance(a: string, b: string): number {
@@ -22,15 +23,17 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * Candidates close to `name`, nearest first: within a third of the name's length (at least 2
- * edits), or starting with it. At most `limit` of them.
+ * edits), or one a prefix of the other ("tim" → "timeit", "scan_v2" → "scan"). At most
+ * `limit` of them.
  */
 export function nearestNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = name.toLowerCase();
   const budget = Math.max(2, Math.floor(lower.length / 3));
   const scored: [string, number][] = [];
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    const prefix = lower.length >= 2 && candidate.toLowerCase().startsWith(lower);
+    const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other);
+    const prefix = Math.min(lower.length, other.length) >= 2 && (other.startsWith(lower) || lower.startsWith(other));
     if (distance <= budget || prefix) scored.push([candidate, prefix ? Math.min(distance, 1) : distance]);
   }
   scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
