@@ -1,10 +1,12 @@
 /**
  * A training curve that updates in place while a run trains: one output created with a
  * display id and replaced (update_display_data) at most every `minIntervalMs`, like HF's
- * notebook progress. Intermediate updates skip the Chromium render; `finish()` sends the
- * final figure with its static image. Outside a kernel it only collects points.
+ * notebook progress, through lib/display's handles (so it keeps its place among the cell's other
+ * outputs). Intermediate updates skip the Chromium render; `finish()` sends the final figure
+ * with its static image. Outside a kernel it only collects points.
  */
 import { randomUUID } from "node:crypto";
+import { display, type DisplayHandle } from "../display/display.ts";
 import { getDisplaySink, type MimeBundle } from "../display/protocol.ts";
 import { trainingCurves, type CurveSeries } from "./builders.ts";
 import type { Figure } from "./figure.ts";
@@ -22,7 +24,7 @@ export class LiveCurve {
   readonly displayId = `symtune-curve-${randomUUID()}`;
   private readonly series = new Map<string, { steps: number[]; values: number[]; mode: CurveSeries["mode"] }>();
   private lastUpdate = 0;
-  private shown = false;
+  private handle: DisplayHandle | null = null;
   private pending: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private readonly sink = getDisplaySink();
@@ -64,21 +66,20 @@ export class LiveCurve {
   }
 
   private redraw(final: boolean): void {
-    const sink = this.sink;
-    if (!sink) return;
+    if (!this.sink) return;
     this.lastUpdate = Date.now();
     const figure = this.figure();
     this.chain = this.chain.then(async () => {
       const bundle: MimeBundle = await figure.mimeBundle({ plotlyJs: "none", staticImage: final });
-      if (!this.shown) {
-        // The bundle goes in its own output: in-place updates replace the figure's output.
+      if (!this.handle) {
+        // plotly.js goes in its own output: in-place updates replace the figure's output.
         const loader = plotlyScriptOnce();
-        if (loader) sink.display({ "text/html": loader, "text/plain": "" });
-        sink.display(bundle, { displayId: this.displayId });
-        this.shown = true;
+        if (loader) display({ "text/html": loader, "text/plain": "" }, { raw: true });
+        this.handle = display(bundle, { raw: true, displayId: this.displayId });
       } else {
-        sink.update(this.displayId, bundle);
+        this.handle.update(bundle, { raw: true });
       }
+      await this.handle.ready;
     });
     this.chain = this.chain.catch(() => undefined);
   }
