@@ -25,6 +25,7 @@ const work = mkdtempSync(path.join(tmpdir(), "symtune-notebooks-"));
 interface Output {
   output_type: string;
   data?: Record<string, unknown>;
+  text?: string | string[];
   ename?: string;
   evalue?: string;
 }
@@ -59,7 +60,7 @@ function sourceHead(cell: Cell): string {
 function checkTour(cells: Cell[]): void {
   const outputs = cells.flatMap((c) => c.outputs ?? []);
   const text = outputs
-    .map((o) => (o.output_type === "stream" ? String((o as { text?: unknown }).text ?? "") : String(o.data?.["text/plain"] ?? "")))
+    .map((o) => (o.output_type === "stream" ? [o.text ?? ""].flat().join("") : String(o.data?.["text/plain"] ?? "")))
     .join("\n");
   const html = outputs.map((o) => o.data?.["text/html"]).filter((h): h is string => typeof h === "string");
   expect(html.some((h) => h.includes("<table") && h.includes("&quot;scan&quot;: 200 rows")), "the scan collection as an HTML table").toBe(true);
@@ -98,18 +99,18 @@ describe("notebooks run headless at the quick size", () => {
       expect(code, `symtune run ${name} exited ${code}:\n${log}`).toBe(0);
 
       const cells = (JSON.parse(readFileSync(output, "utf8")) as { cells: Cell[] }).cells;
-      const code_cells = cells.filter((c) => c.cell_type === "code");
-      timings.push({ notebook: name, seconds, cells: code_cells.length });
+      const codeCells = cells.filter((c) => c.cell_type === "code");
+      timings.push({ notebook: name, seconds, cells: codeCells.length });
 
-      const notRun = code_cells.filter((c) => typeof c.execution_count !== "number").map(sourceHead);
+      const notRun = codeCells.filter((c) => typeof c.execution_count !== "number").map(sourceHead);
       expect(notRun, "code cells without an execution count").toEqual([]);
 
-      const errors = code_cells.flatMap((c) =>
+      const errors = codeCells.flatMap((c) =>
         (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${sourceHead(c)} → ${o.ename}: ${o.evalue}`),
       );
       expect(errors, "error outputs").toEqual([]);
 
-      const figures = code_cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.[PLOTLY] !== undefined).map((o) => ({ cell: sourceHead(c), data: o.data! })));
+      const figures = codeCells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.[PLOTLY] !== undefined).map((o) => ({ cell: sourceHead(c), data: o.data! })));
       for (const { cell, data } of figures) {
         expect(typeof data["text/html"], `figure in "${cell}" has no text/html`).toBe("string");
         if (chromium) {
@@ -119,7 +120,7 @@ describe("notebooks run headless at the quick size", () => {
       }
 
       execFileSync("/usr/bin/python3", ["-c", "import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], 4))", output], { stdio: "pipe" });
-      if (name === "quickstart.ipynb") checkTour(code_cells);
+      if (name === "quickstart.ipynb") checkTour(codeCells);
     });
   }
 
