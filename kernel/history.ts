@@ -3,9 +3,10 @@
  * sessions (as IPython's sqlite history does). Each kernel start is a new session number.
  * File: $SYMTUNE_HISTORY, else $XDG_DATA_HOME/symtune/history.jsonl (~/.local/share/...).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../lib/files.ts";
 
 export interface HistoryEntry {
   session: number;
@@ -106,7 +107,8 @@ export class History {
 
   private rewrite(entries: HistoryEntry[]): void {
     try {
-      writeFileSync(this.file, entries.map((e) => JSON.stringify(e) + "\n").join(""));
+      // Atomic: a crash while trimming must not cut the history it keeps.
+      writeFileAtomic(this.file, entries.map((e) => JSON.stringify(e) + "\n").join(""));
     } catch (error) {
       console.error(`symtune kernel: cannot trim history ${this.file}: ${(error as Error).message}`);
     }

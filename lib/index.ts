@@ -40,3 +40,4 @@ export * from "./eval/evaluate.ts";
 export * from "./eval/icl.ts";
 export * from "./train/stages.ts";
 export * from "./eval/effects.ts";
+export * from "./files.ts";

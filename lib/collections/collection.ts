@@ -9,6 +9,7 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
+import { tempSibling } from "../files.ts";
 import { toJsonLine, toPrompt, JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
 import { Rng } from "./rng.ts";
 import { RecordTable } from "./table.ts";
@@ -221,7 +222,7 @@ export class Collection implements Iterable<Row>, Displayable {
       throw cannotWrite(error);
     });
     // Written beside the target and renamed at the end: a failed export leaves no half file.
-    const partial = `${file}.partial-${process.pid}`;
+    const partial = tempSibling(file);
     const out = createWriteStream(partial);
     let failure: unknown;
     out.on("error", (error) => (failure = error));

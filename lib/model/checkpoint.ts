@@ -14,8 +14,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { DataError } from "../errors.ts";
+import { tempSibling, writeFileAtomic } from "../files.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
 import { createGPT, type GPT } from "./gpt.ts";
 import { encodeSafetensors, readSafetensors, type SafetensorsFile, type TensorData } from "./safetensors.ts";
@@ -69,19 +70,13 @@ function tensorsOf(tensors: Record<string, tf.Tensor>): Record<string, TensorDat
   return out;
 }
 
-/** Replaces `path` with `data` atomically (write a sibling temp file, then rename). */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  writeFileSync(temp, data);
-  renameSync(temp, path);
-}
-
 /** Saves a checkpoint under `root`; returns the step directory written. */
 export function saveCheckpoint(root: string, options: SaveOptions): string {
   const { model, tokenizer, trainer, optimizer, keep = 2 } = options;
   mkdirSync(root, { recursive: true });
   const name = stepName(trainer?.step ?? 0);
-  const temp = join(root, `.tmp-${name}-${process.pid}`);
+  const final = join(root, name);
+  const temp = tempSibling(final);
   rmSync(temp, { recursive: true, force: true });
   mkdirSync(temp);
   writeFileSync(join(temp, "model.safetensors"), encodeSafetensors(tensorsOf(model.variables), { format: "pt" }));
@@ -90,7 +85,6 @@ export function saveCheckpoint(root: string, options: SaveOptions): string {
   if (optimizer) writeFileSync(join(temp, "optimizer.safetensors"), encodeSafetensors(tensorsOf(optimizer)));
   if (trainer) writeFileSync(join(temp, "trainer_state.json"), JSON.stringify(trainer));
 
-  const final = join(root, name);
   if (existsSync(final)) {
     // Same step saved again (e.g. an interrupt right after a periodic save): swap, then drop the old copy.
     const old = join(root, `.old-${name}-${process.pid}`);

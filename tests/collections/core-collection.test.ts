@@ -140,7 +140,7 @@ describe("stats, export and display", () => {
     expect(() => both.toJSONL("csv" as never)).toThrow('unknown JSONL layout "csv"; use one of prompt-completion, messages, rows');
     // A folder where the file should go: one sentence, no stray stream error.
     await expect(both.export(dir)).rejects.toThrow(new RegExp(`^cannot write ${dir}: EISDIR`));
-    expect(readdirSync(path.dirname(dir)).filter((f) => f.includes(".partial-"))).toEqual([]);
+    expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`.${path.basename(dir)}.tmp-`))).toEqual([]);
   });
 
   it("renders as an HTML table and plain text through the display protocol", async () => {
