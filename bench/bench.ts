@@ -29,6 +29,8 @@ export interface BenchResult {
   batch: number;
   params: number;
   tokens_per_s: number;
+  /** Tokens per second of CPU time (all threads): less sensitive to other load than wall time. */
+  tokens_per_cpu_s: number;
   step_ms: number;
   steps: number;
   sgemm_gflops: number;
@@ -41,7 +43,10 @@ export interface BenchResult {
   gen_tokens_per_s_nocache: number;
   kv_speedup: number;
   torch_tokens_per_s?: number;
+  torch_tokens_per_cpu_s?: number;
   ratio?: number;
+  /** Ratio of tokens per CPU-second (ours / PyTorch's). */
+  cpu_ratio?: number;
   torch_note?: string;
 }
 
@@ -157,7 +162,7 @@ async function generationRate(model: GPT, newTokens: number, useCache: boolean):
   return out[0].length / ((performance.now() - t0) / 1000);
 }
 
-function torchReference(config: GPTConfig, batch: number, steps: number): { tokens_per_s?: number; note?: string } {
+function torchReference(config: GPTConfig, batch: number, steps: number): { tokens_per_s?: number; tokens_per_cpu_s?: number; note?: string } {
   const script = fileURLToPath(new URL("./reference.py", import.meta.url));
   const probe = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
   if (probe.status !== 0) return { note: "PyTorch not importable by /usr/bin/python3 (apt-get install python3-torch)" };
@@ -167,7 +172,7 @@ function torchReference(config: GPTConfig, batch: number, steps: number): { toke
   ];
   const run = spawnSync("/usr/bin/python3", args, { encoding: "utf8", timeout: 600_000 });
   if (run.status !== 0) return { note: `the PyTorch reference failed: ${(run.stderr || run.stdout).trim().split("\n").at(-1)}` };
-  return { tokens_per_s: (JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { tokens_per_s: number }).tokens_per_s };
+  return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { tokens_per_s: number; tokens_per_cpu_s: number };
 }
 
 export async function benchConfig(name: string, options: Omit<Options, "configs" | "json">, backend: BackendInfo, sgemm: number): Promise<BenchResult> {
@@ -178,13 +183,20 @@ export async function benchConfig(name: string, options: Omit<Options, "configs"
   const idx = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 1) as tf.Tensor2D;
   const targets = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 2) as tf.Tensor2D;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   try {
     for (let s = 0; s < options.warmup + options.steps; s++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       withHeapGuard(() => trainStep(model, optimizer, idx, targets, keyOf), { microBatch: batch, blockSize: config.blockSize });
-      if (s >= options.warmup) times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      if (s >= options.warmup) {
+        times.push(performance.now() - t0);
+        cpuTimes.push((c.user + c.system) / 1000);
+      }
     }
     const stepMs = median(times);
+    const tokensPerCpuS = (batch * config.blockSize) / (median(cpuTimes) / 1000);
     const tokensPerS = (batch * config.blockSize) / (stepMs / 1000);
     const params = model.paramCount();
     const flopsPerToken = 6 * params + 12 * config.nLayer * config.nEmbd * config.blockSize;
@@ -199,6 +211,7 @@ export async function benchConfig(name: string, options: Omit<Options, "configs"
       batch,
       params,
       tokens_per_s: Math.round(tokensPerS),
+      tokens_per_cpu_s: Math.round(tokensPerCpuS),
       step_ms: Math.round(stepMs * 10) / 10,
       steps: times.length,
       sgemm_gflops: Math.round(sgemm * 10) / 10,
@@ -215,6 +228,10 @@ export async function benchConfig(name: string, options: Omit<Options, "configs"
       if (torch.tokens_per_s) {
         result.torch_tokens_per_s = Math.round(torch.tokens_per_s);
         result.ratio = Math.round((tokensPerS / torch.tokens_per_s) * 1000) / 1000;
+        if (torch.tokens_per_cpu_s) {
+          result.torch_tokens_per_cpu_s = Math.round(torch.tokens_per_cpu_s);
+          result.cpu_ratio = Math.round((tokensPerCpuS / torch.tokens_per_cpu_s) * 1000) / 1000;
+        }
       } else {
         result.torch_note = torch.note;
       }
@@ -231,7 +248,11 @@ function describe(r: BenchResult): string {
     `config ${r.config}: ${r.backend} (${r.threads} thread${r.threads === 1 ? "" : "s"}), batch ${r.batch}, ${r.params.toLocaleString("en")} params`,
     `  training      ${r.tokens_per_s.toLocaleString("en")} tokens/s (median step ${r.step_ms} ms over ${r.steps} steps)`,
   ];
-  if (r.torch_tokens_per_s) lines.push(`  PyTorch CPU   ${r.torch_tokens_per_s.toLocaleString("en")} tokens/s (1 thread)  → ratio ${r.ratio}×`);
+  lines.push(`  CPU time      ${r.tokens_per_cpu_s.toLocaleString("en")} tokens per CPU-second (all threads)`);
+  if (r.torch_tokens_per_s) {
+    lines.push(`  PyTorch CPU   ${r.torch_tokens_per_s.toLocaleString("en")} tokens/s (torch.set_num_threads(1))  → ratio ${r.ratio}×`);
+    if (r.cpu_ratio) lines.push(`                ${r.torch_tokens_per_cpu_s!.toLocaleString("en")} tokens per CPU-second  → ratio ${r.cpu_ratio}×`);
+  }
   else if (r.torch_note) lines.push(`  PyTorch CPU   ${r.torch_note}`);
   lines.push(
     `  sgemm         ${r.sgemm_gflops} GFLOP/s (1024³); model FLOPs utilisation ${(r.mfu * 100).toFixed(1)}%`,
