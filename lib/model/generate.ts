@@ -136,7 +136,10 @@ export async function generate(model: GPT, tokenizer: Tokenizer, prompts: string
   const list = typeof prompts === "string" ? [prompts] : prompts;
   const stop = options.stop?.filter((s) => s.length > 0) ?? [];
   const { eos } = tokenizer.special;
-  const encoded = list.map((p) => (options.raw ? tokenizer.encode(p) : promptIds(tokenizer, p)));
+  // Leave room in the context for the answer (up to half of it), as training did.
+  const { blockSize } = model.config;
+  const room = blockSize - Math.min(options.maxNewTokens ?? 64, Math.floor(blockSize / 2));
+  const encoded = list.map((p) => (options.raw ? tokenizer.encode(p) : promptIds(tokenizer, p, room)));
   const reasons: Generation["finishReason"][] = list.map(() => "length");
   const ids = await generateIds(model, encoded, {
     ...options,

@@ -30,9 +30,15 @@ export interface EncodedExample {
   truncated: boolean;
 }
 
-/** The token ids generation starts from: BOS prompt SEP. */
-export function promptIds(tokenizer: Tokenizer, prompt: string): number[] {
-  return [tokenizer.special.bos, ...tokenizer.encode(prompt), tokenizer.special.sep];
+/**
+ * The token ids generation starts from: BOS prompt SEP, in at most `room` tokens. A long
+ * prompt loses its beginning, as encodeExample cuts it in training, so the model sees BOS and
+ * SEP where it learnt them.
+ */
+export function promptIds(tokenizer: Tokenizer, prompt: string, room = Infinity): number[] {
+  const body = tokenizer.encode(prompt);
+  const keep = Math.max(0, room - 2);
+  return [tokenizer.special.bos, ...body.slice(Math.max(0, body.length - keep)), tokenizer.special.sep];
 }
 
 /**

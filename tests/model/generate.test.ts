@@ -58,3 +58,15 @@ describe("generate", () => {
     expect(await generate(model, tok, prompts, { ...opts, topK: 1 })).toEqual(await generate(model, tok, prompts, { maxNewTokens: 12 }));
   });
 });
+
+describe("prompt framing", () => {
+  it("cuts a prompt longer than the room from its beginning and keeps BOS and SEP, as training does", () => {
+    const long = "abcdefghijklmnopqrstuvwxyz".repeat(4);
+    const ids = promptIds(tok, long, 12);
+    expect(ids).toHaveLength(12);
+    expect(ids[0]).toBe(tok.special.bos);
+    expect(ids[11]).toBe(tok.special.sep);
+    expect(ids.slice(1, -1)).toEqual(tok.encode(long).slice(-10));
+    expect(promptIds(tok, "cat", 12)).toEqual(promptIds(tok, "cat"));
+  });
+});
