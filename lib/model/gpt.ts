@@ -212,7 +212,8 @@ export function createGPT(config: GPTConfig, seed = 0): GPT {
       const value =
         init === "ones" ? tf.ones(shape)
         : init === "zeros" ? tf.zeros(shape)
-        : tf.randomNormal(shape, 0, init === "residual" ? residualStd : 0.02, "float32", seed * 1009 + i);
+        // tfjs takes a seed of 0 as "no seed" (random); never pass it.
+        : tf.randomNormal(shape, 0, init === "residual" ? residualStd : 0.02, "float32", seed * 1009 + i + 1);
       variables[name] = tf.variable(value, true, `${name}#${modelId}`);
     });
   });

@@ -91,6 +91,15 @@ describe("GPT", () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
+  it("builds the same weights from seed 0 too, every tensor included", () => {
+    const a = createGPT(tiny, 0);
+    const b = createGPT(tiny, 0);
+    for (const name of Object.keys(a.variables)) {
+      expect(Array.from(a.variables[name]!.dataSync()), name).toEqual(Array.from(b.variables[name]!.dataSync()));
+    }
+    [a, b].forEach((m) => m.dispose());
+  });
+
   it("explains bad configs and over-long inputs", () => {
     expect(() => createGPT({ ...tiny, nEmbd: 65 }, 0)).toThrow(UsageError);
     expect(() => createGPT({ ...tiny, nEmbd: 65 }, 0)).toThrow(/"nEmbd" \(65\) must be a multiple of "nHead" \(2\)/);
