@@ -30,8 +30,10 @@ describe("GPT", () => {
   });
 
   it("starts near the uniform-prediction loss ln(V)", () => {
-    const idx = ints([[1, 2, 3, 4, 5, 6, 7, 8]]);
-    const loss = model.loss(idx, ints([[2, 3, 4, 5, 6, 7, 8, 9]]));
+    // Averaged over 4 × 64 positions: a handful of positions is too noisy for the bound.
+    const row = (r: number, shift: number) => Array.from({ length: tiny.blockSize }, (_, j) => (j * 7 + r * 13 + shift) % tiny.vocabSize);
+    const idx = ints([0, 1, 2, 3].map((r) => row(r, 0)));
+    const loss = model.loss(idx, ints([0, 1, 2, 3].map((r) => row(r, 7))));
     expect(Math.abs(loss.dataSync()[0] - Math.log(tiny.vocabSize))).toBeLessThan(0.1);
     tf.dispose([idx, loss]);
   });
