@@ -12,10 +12,10 @@ import type { MagicArgs, MagicContext } from "./types.ts";
 const ACTIONS = ["load", "list", "show", "stats", "split", "sample", "mix", "export"] as const;
 type Action = (typeof ACTIONS)[number];
 
-/** The collection a notebook variable holds, or a UsageError naming the ones that exist. */
+/** The collection a notebook variable holds, or a UsageError naming the ones that exist; `magic` as the user wrote it ("%evol"). */
 export async function collectionFromScope(magic: string, name: unknown, scope: Record<string, unknown>): Promise<Collection> {
   const { Collection } = await import("../../lib/collections/collection.ts");
-  if (typeof name !== "string" || name === "") throw new UsageError(`${magic}: name the collection variable (e.g. %${magic} scan)`);
+  if (typeof name !== "string" || name === "") throw new UsageError(`${magic}: name the collection variable (e.g. ${magic} scan)`);
   const value = scope[name];
   if (value instanceof Collection) return value;
   const known = Object.keys(scope).filter((k) => scope[k] instanceof Collection);
@@ -64,7 +64,7 @@ async function load(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
 }
 
 async function split(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
-  const collection = await collectionFromScope("collection split", firstTarget(args), ctx.scope);
+  const collection = await collectionFromScope("%collection split", firstTarget(args), ctx.scope);
   const heldOut = typeof args.heldOut === "string" && args.heldOut ? args.heldOut.split(",").map((t) => t.trim()) : [];
   const parts = collection.split({ test: args.test as number, valid: args.valid as number, heldOutTasks: heldOut, seed: args.seed as number });
   const prefix = (args.as as string | undefined) ?? firstTarget(args)!;
@@ -88,7 +88,7 @@ async function mix(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
   for (const word of words) {
     const match = /^([A-Za-z_$][\w$]*):(\d*\.?\d+)$/.exec(word);
     if (!match) throw new UsageError(`%collection mix: "${word}" is not VAR:RATIO (e.g. scan:0.84)`);
-    parts.push([await collectionFromScope("collection mix", match[1], ctx.scope), Number(match[2])]);
+    parts.push([await collectionFromScope("%collection mix", match[1], ctx.scope), Number(match[2])]);
   }
   const n = args.n as number | undefined;
   if (n === undefined) throw new UsageError("%collection mix: give the number of rows with --n N");
@@ -114,14 +114,14 @@ registerMagic({
   args: [
     { name: "action", help: `what to do: ${ACTIONS.join(", ")}`, choices: ACTIONS, required: true },
     { name: "target", variadic: true, help: "family name or path (load); the collection variable; for mix: VAR:RATIO pairs" },
-    { name: "n", option: true, short: "n", type: "integer", help: "rows to generate (load, default 100), show (default 10), sample or mix" },
+    { name: "n", option: true, short: "n", type: "integer", min: 0, help: "rows to generate (load, default 100), show (default 10), sample or mix" },
     { name: "seed", option: true, type: "integer", default: 0, help: "seed for generation, sampling and splitting" },
     { name: "as", option: true, help: "variable to store the result in (split: prefix)" },
     { name: "on-error", option: true, choices: ["throw", "skip"], default: "throw", help: "load: fail on a malformed row, or skip and count it" },
-    { name: "limit", option: true, type: "integer", help: "load: keep at most this many rows from files" },
-    { name: "sample", option: true, type: "integer", help: "load: keep a seeded uniform sample of this many rows (one pass)" },
-    { name: "test", option: true, type: "number", default: 0.1, help: "split: fraction for test" },
-    { name: "valid", option: true, type: "number", default: 0, help: "split: fraction for valid" },
+    { name: "limit", option: true, type: "integer", min: 0, help: "load: keep at most this many rows from files" },
+    { name: "sample", option: true, type: "integer", min: 0, help: "load: keep a seeded uniform sample of this many rows (one pass)" },
+    { name: "test", option: true, type: "number", min: 0, max: 1, default: 0.1, help: "split: fraction for test" },
+    { name: "valid", option: true, type: "number", min: 0, max: 1, default: 0, help: "split: fraction for valid" },
     { name: "held-out", option: true, help: "split: comma-separated tasks that go wholly to test" },
     { name: "out", option: true, help: "export: the JSONL file to write" },
     { name: "layout", option: true, choices: ["prompt-completion", "messages", "rows"], default: "prompt-completion", help: "export: JSONL layout" },
@@ -137,13 +137,13 @@ registerMagic({
         return new RecordTable(infos, `${infos.length} built-in collections`);
       }
       case "show":
-        return (await collectionFromScope("collection show", firstTarget(args), ctx.scope)).table((args.n as number | undefined) ?? 10);
+        return (await collectionFromScope("%collection show", firstTarget(args), ctx.scope)).table((args.n as number | undefined) ?? 10);
       case "stats":
-        return (await collectionFromScope("collection stats", firstTarget(args), ctx.scope)).statsTable();
+        return (await collectionFromScope("%collection stats", firstTarget(args), ctx.scope)).statsTable();
       case "split":
         return split(args, ctx);
       case "sample": {
-        const collection = await collectionFromScope("collection sample", firstTarget(args), ctx.scope);
+        const collection = await collectionFromScope("%collection sample", firstTarget(args), ctx.scope);
         const n = args.n as number | undefined;
         if (n === undefined) throw new UsageError("%collection sample: give the number of rows with --n N");
         return storeAs("%collection sample", args.as, collection.sample(n, args.seed as number), ctx.scope);
@@ -151,7 +151,7 @@ registerMagic({
       case "mix":
         return mix(args, ctx);
       case "export": {
-        const collection = await collectionFromScope("collection export", firstTarget(args), ctx.scope);
+        const collection = await collectionFromScope("%collection export", firstTarget(args), ctx.scope);
         if (typeof args.out !== "string") throw new UsageError("%collection export: give the file to write with --out FILE");
         const written = await collection.export(args.out, args.layout as "prompt-completion");
         return `wrote ${written.rows} rows (${written.bytes} bytes, ${args.layout} layout) to ${written.file}`;

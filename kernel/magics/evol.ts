@@ -16,14 +16,14 @@ registerMagic({
   ].join("\n"),
   args: [
     { name: "collection", help: "the collection variable", required: true },
-    { name: "rate", option: true, type: "number", default: 0.06, help: "fraction of rows to rename (0–1)" },
+    { name: "rate", option: true, type: "number", min: 0, max: 1, default: 0.06, help: "fraction of rows to rename" },
     { name: "seed", option: true, type: "integer", default: 0, help: "seed for row selection and names" },
-    { name: "length", option: true, type: "integer", default: 6, help: "characters per generated name" },
+    { name: "length", option: true, type: "integer", min: 1, default: 6, help: "characters per generated name" },
     { name: "invert", option: true, flag: true, help: "undo Symbol-evol (rows without meta.evol stay as they are)" },
     { name: "as", option: true, help: "variable to store the result in" },
   ],
   async run(args, ctx) {
-    const collection = await collectionFromScope("evol", args.collection, ctx.scope);
+    const collection = await collectionFromScope("%evol", args.collection, ctx.scope);
     const { symbolEvol, invertEvol, describeEvolReport } = await import("../../lib/transforms/evol.ts");
     if (args.invert) return storeAs("%evol", args.as, collection.map(invertEvol, `${collection.name}:inverted`), ctx.scope);
     const { collection: evolved, report } = symbolEvol(collection, {

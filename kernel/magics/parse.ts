@@ -116,6 +116,8 @@ export function argumentLines(spec: MagicSpec): string[] {
     }
     const notes: string[] = [];
     if (arg.required) notes.push("required");
+    const range = rangeWords(arg);
+    if (range) notes.push(range);
     if (arg.default !== undefined && !arg.flag) notes.push(`default: ${String(arg.default)}`);
     return [left, notes.length ? `${arg.help} (${notes.join("; ")})` : arg.help];
   });
@@ -130,6 +132,21 @@ const typeWords: Record<string, string> = {
   string: "a string",
 };
 
+/** "between 0 and 1", "at least 1", "at most 9", or undefined for an unbounded argument. */
+function rangeWords(arg: ArgSpec): string | undefined {
+  if (arg.min !== undefined && arg.max !== undefined) return `between ${arg.min} and ${arg.max}`;
+  if (arg.min !== undefined) return `at least ${arg.min}`;
+  if (arg.max !== undefined) return `at most ${arg.max}`;
+  return undefined;
+}
+
+function inRange(magic: string, label: string, arg: ArgSpec, raw: string, value: number): number {
+  if ((arg.min !== undefined && value < arg.min) || (arg.max !== undefined && value > arg.max)) {
+    throw new UsageError(`${magic}: ${label} must be ${rangeWords(arg)}, got ${raw}`);
+  }
+  return value;
+}
+
 function coerce(magic: string, label: string, arg: ArgSpec, raw: string): unknown {
   if (arg.choices && !arg.choices.includes(raw)) {
     throw new UsageError(`${magic}: ${label} must be one of ${arg.choices.join(", ")}; got '${raw}'`);
@@ -140,14 +157,14 @@ function coerce(magic: string, label: string, arg: ArgSpec, raw: string): unknow
       if (!/^[+-]?[\d_]+(e\+?\d+)?$/i.test(raw) || !Number.isSafeInteger(value)) {
         throw new UsageError(`${magic}: ${label} expects an integer, got '${raw}'`);
       }
-      return value;
+      return inRange(magic, label, arg, raw, value);
     }
     case "number": {
       const value = Number(raw.replace(/_/g, ""));
       if (raw.trim() === "" || !Number.isFinite(value)) {
         throw new UsageError(`${magic}: ${label} expects a number, got '${raw}'`);
       }
-      return value;
+      return inRange(magic, label, arg, raw, value);
     }
     case "boolean": {
       const lower = raw.toLowerCase();

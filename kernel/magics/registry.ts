@@ -142,6 +142,9 @@ function checkSpec(spec: MagicSpec): void {
     }
     if (arg.flag && !arg.option) throw bad(`'${arg.name}' is a flag, so it must be an option`);
     if ((arg.variadic || arg.raw) && arg.option) throw bad(`option '${arg.name}' cannot be variadic or raw`);
+    if ((arg.min !== undefined || arg.max !== undefined) && arg.type !== "number" && arg.type !== "integer") {
+      throw bad(`'${arg.name}' has min/max, so its type must be number or integer`);
+    }
     if (arg.choices && (!Array.isArray(arg.choices) || arg.choices.length === 0)) {
       throw bad(`choices of '${arg.name}' must be a non-empty list`);
     }

@@ -2,9 +2,26 @@
  * %symbol_tune: the symbol-tuning training collection, or (--eval) in-context evaluation
  * prompts under one of the paper's settings (lib/transforms/symbol-tune.ts, icl.ts).
  */
+import type { ClassificationTask } from "../../lib/collections/types.ts";
 import { UsageError } from "../../lib/errors.ts";
+import { nearestNames, orList } from "../../lib/nearest.ts";
 import { storeAs } from "./collection.ts";
 import { registerMagic } from "./registry.ts";
+
+type Registry = typeof import("../../lib/collections/registry.ts");
+
+/** A --tasks name as a classification task, or a UsageError naming the nearest ones. */
+function classificationTask(name: string, registry: Registry): ClassificationTask {
+  const all = [...registry.classificationTasksFor("train"), ...registry.classificationTasksFor("eval")];
+  const task = all.find((t) => t.name === name);
+  if (task) return task;
+  if (registry.listFamilies().some((f) => f.name === name)) {
+    throw new UsageError(`%symbol_tune: "${name}" is a task family, not a classification task`);
+  }
+  const near = nearestNames(name, all.map((t) => t.name)).map((n) => `"${n}"`);
+  const hint = near.length ? `; did you mean ${orList(near)}?` : "";
+  throw new UsageError(`%symbol_tune: --tasks names an unknown classification task "${name}"${hint} (%collection list shows the ${all.length} of kind classification)`);
+}
 
 registerMagic({
   name: "symbol_tune",
@@ -22,13 +39,13 @@ registerMagic({
   ].join("\n"),
   args: [
     { name: "tasks", option: true, help: "comma-separated classification tasks (default: the train tasks, or eval tasks with --eval)" },
-    { name: "n", option: true, short: "n", type: "integer", default: 100, help: "prompts per task" },
+    { name: "n", option: true, short: "n", type: "integer", min: 0, default: 100, help: "prompts per task" },
     { name: "seed", option: true, type: "integer", default: 0, help: "seed" },
-    { name: "min-k", option: true, type: "integer", default: 2, help: "training: fewest exemplars per class" },
-    { name: "max-k", option: true, type: "integer", default: 10, help: "training: most exemplars per class" },
+    { name: "min-k", option: true, type: "integer", min: 1, default: 2, help: "training: fewest exemplars per class" },
+    { name: "max-k", option: true, type: "integer", min: 1, default: 10, help: "training: most exemplars per class" },
     { name: "pool", option: true, choices: ["train", "eval"], help: "label pool (default: train for training, eval for --eval)" },
     { name: "eval", option: true, flag: true, help: "build evaluation prompts instead" },
-    { name: "k", option: true, type: "integer", default: 4, help: "--eval: exemplars per class" },
+    { name: "k", option: true, type: "integer", min: 1, default: 4, help: "--eval: exemplars per class" },
     { name: "instruction", option: true, flag: true, help: "--eval: show the task instruction" },
     { name: "symbol-labels", option: true, flag: true, help: "--eval: replace labels by arbitrary symbols" },
     { name: "flip", option: true, flag: true, help: "--eval: flip the labels of binary tasks (exemplars and query)" },
@@ -38,14 +55,7 @@ registerMagic({
   async run(args, ctx) {
     const registry = await import("../../lib/collections/registry.ts");
     const role = args.eval ? "eval" : "train";
-    const tasks =
-      typeof args.tasks === "string"
-        ? args.tasks.split(",").map((name) => {
-            const entry = registry.getFamily(name.trim());
-            if (!entry.task) throw new UsageError(`%symbol_tune: "${entry.name}" is a task family, not a classification task`);
-            return entry.task;
-          })
-        : registry.classificationTasksFor(role);
+    const tasks = typeof args.tasks === "string" ? args.tasks.split(",").map((name) => classificationTask(name.trim(), registry)) : registry.classificationTasksFor(role);
     if (args.eval) {
       if (args.flip) {
         const notBinary = tasks.filter((t) => t.labels.length !== 2).map((t) => t.name);
@@ -66,6 +76,9 @@ registerMagic({
         format: args.format as string,
       });
       return storeAs("%symbol_tune", args.as, collection, ctx.scope);
+    }
+    if ((args.maxK as number) < (args.minK as number)) {
+      throw new UsageError(`%symbol_tune: --max-k (${args.maxK}) must be at least --min-k (${args.minK})`);
     }
     const { symbolTuningCollection } = await import("../../lib/transforms/symbol-tune.ts");
     const collection = symbolTuningCollection(tasks, {

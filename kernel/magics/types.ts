@@ -19,6 +19,9 @@ export interface ArgSpec {
   short?: string;
   type?: ArgType;
   choices?: readonly string[];
+  /** Numeric arguments: the smallest and largest values allowed (both included). */
+  min?: number;
+  max?: number;
   default?: unknown;
   required?: boolean;
   /** A positional that takes the rest of the words. */

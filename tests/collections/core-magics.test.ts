@@ -67,7 +67,7 @@ describe("%collection", () => {
     ctx.scope.rows = [1, 2];
     await runLineMagic("collection", "load data/samples --as all", ctx);
     await expect(runLineMagic("collection", "stats rows", ctx)).rejects.toThrow(
-      new UsageError('collection stats: "rows" is not a collection (collections defined: all)'),
+      new UsageError('%collection stats: "rows" is not a collection (collections defined: all)'),
     );
   });
 
@@ -100,11 +100,27 @@ describe("%evol", () => {
     expect(back.rows).toEqual((ctx.scope.scan as Collection).rows);
     expect(magicHelp("evol")).toContain("--rate");
   });
+  it("answers a rate outside 0–1 by naming --rate and the range", async () => {
+    const ctx = context();
+    await runLineMagic("collection", "load data/samples/scan-instruction.jsonl --as scan", ctx);
+    await expect(runLineMagic("evol", "scan --rate 2", ctx)).rejects.toThrow(new UsageError("%evol: --rate must be between 0 and 1, got 2"));
+    expect(ctx.scope.scan_evol).toBeUndefined();
+  });
 });
 
 describe("%symbol_tune", () => {
   it("has help naming the settings", () => {
     const help = magicHelp("symbol_tune");
     for (const flag of ["--eval", "--instruction", "--symbol-labels", "--flip", "--min-k", "--max-k"]) expect(help).toContain(flag);
+  });
+  it("names the option a mistake is in: --max-k below --min-k, an unknown --tasks name", async () => {
+    const ctx = context();
+    await expect(runLineMagic("symbol_tune", "--min-k 5 --max-k 2", ctx)).rejects.toThrow(
+      new UsageError("%symbol_tune: --max-k (2) must be at least --min-k (5)"),
+    );
+    await expect(runLineMagic("symbol_tune", "--tasks nosuch", ctx)).rejects.toThrow(
+      /^%symbol_tune: --tasks names an unknown classification task "nosuch" \(%collection list shows the \d+ of kind classification\)$/,
+    );
+    await expect(runLineMagic("symbol_tune", "--tasks scan", ctx)).rejects.toThrow('%symbol_tune: "scan" is a task family, not a classification task');
   });
 });

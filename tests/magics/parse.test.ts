@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMagicArgs, splitWords, usageLines } from "../../kernel/magics/parse.ts";
+import { argumentLines, parseMagicArgs, splitWords, usageLines } from "../../kernel/magics/parse.ts";
 import type { MagicSpec } from "../../kernel/magics/types.ts";
 import { UsageError } from "../../lib/errors.ts";
 
@@ -93,6 +93,25 @@ describe("parseMagicArgs", () => {
     );
     expect(errorOf(() => parseMagicArgs(train, "--lr fast scan"))).toBe("%train: --lr expects a number, got 'fast'");
     expect(parseMagicArgs(train, "--steps 1_000 scan").steps).toBe(1000);
+  });
+
+  it("rejects a number outside the declared range, naming the option and the range", () => {
+    const spec: MagicSpec = {
+      ...train,
+      name: "evol",
+      args: [
+        { name: "rate", option: true, type: "number", min: 0, max: 1, help: "fraction" },
+        { name: "length", option: true, type: "integer", min: 1, help: "characters" },
+      ],
+    };
+    expect(errorOf(() => parseMagicArgs(spec, "--rate 2"))).toBe("%evol: --rate must be between 0 and 1, got 2");
+    expect(errorOf(() => parseMagicArgs(spec, "--rate -0.5"))).toBe("%evol: --rate must be between 0 and 1, got -0.5");
+    expect(errorOf(() => parseMagicArgs(spec, "--length 0"))).toBe("%evol: --length must be at least 1, got 0");
+    expect(parseMagicArgs(spec, "--rate 1 --length 1")).toMatchObject({ rate: 1, length: 1 });
+    expect(argumentLines(spec)).toEqual([
+      "  --rate RATE      fraction (between 0 and 1)",
+      "  --length LENGTH  characters (at least 1)",
+    ]);
   });
 
   it("rejects an unknown option, suggesting the nearest and listing the valid ones", () => {

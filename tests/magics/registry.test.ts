@@ -173,6 +173,9 @@ describe("registerMagic", () => {
     expect(thrown(() => registerMagic({ ...base, name: "nosum", summary: " ", args: [] }))).toBe(
       'registerMagic("nosum"): a one-line summary is required',
     );
+    expect(thrown(() => registerMagic({ ...base, name: "ranged", args: [{ name: "who", option: true, min: 1, help: "" }] }))).toBe(
+      "registerMagic(\"ranged\"): 'who' has min/max, so its type must be number or integer",
+    );
   });
 });
 
