@@ -23,6 +23,19 @@ export async function collectionFromScope(magic: string, name: unknown, scope: R
   throw new UsageError(`${magic}: "${name}" is not a collection (${list})`);
 }
 
+/**
+ * Runs the library call behind `magic` ("%evol"), so a UsageError from the library names the
+ * magic the user typed; messages that already start with a magic name pass unchanged.
+ */
+export async function asMagic<T>(magic: string, call: () => T | Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof UsageError && !error.message.startsWith("%")) throw new UsageError(`${magic}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Stores under --as (must be an identifier) and returns the value. */
 export function storeAs<T>(magic: string, name: unknown, value: T, scope: Record<string, unknown>): T {
   if (name === undefined) return value;
@@ -45,20 +58,20 @@ function firstTarget(args: MagicArgs): string | undefined {
 async function load(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
   const target = firstTarget(args);
   if (!target) throw new UsageError("%collection load: give a family name (see %collection list) or a .jsonl/.json file or folder");
-  let collection: Collection;
-  if (looksLikePath(target)) {
+  const collection = await asMagic("%collection load", async (): Promise<Collection> => {
+    if (!looksLikePath(target)) {
+      const { generateCollection } = await import("../../lib/collections/registry.ts");
+      return generateCollection(target, (args.n as number | undefined) ?? 100, args.seed as number);
+    }
     const { loadCollection } = await import("../../lib/collections/load.ts");
-    collection = await loadCollection(target, {
+    return await loadCollection(target, {
       onError: args.onError as "throw" | "skip",
       limit: args.limit as number | undefined,
       sample: args.sample !== undefined ? { n: args.sample as number, seed: args.seed as number } : undefined,
     });
-    if (collection.report?.skipped) {
-      ctx.print(`skipped ${collection.report.skipped} malformed rows; first: ${collection.report.errors[0]}\n`);
-    }
-  } else {
-    const { generateCollection } = await import("../../lib/collections/registry.ts");
-    collection = generateCollection(target, (args.n as number | undefined) ?? 100, args.seed as number);
+  });
+  if (collection.report?.skipped) {
+    ctx.print(`skipped ${collection.report.skipped} malformed rows; first: ${collection.report.errors[0]}\n`);
   }
   return storeAs("%collection load", args.as, collection, ctx.scope);
 }

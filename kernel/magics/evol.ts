@@ -1,5 +1,5 @@
 /** %evol: Symbol-evol over a collection variable (lib/transforms/evol.ts). */
-import { collectionFromScope, storeAs } from "./collection.ts";
+import { asMagic, collectionFromScope, storeAs } from "./collection.ts";
 import { registerMagic } from "./registry.ts";
 
 registerMagic({
@@ -26,11 +26,9 @@ registerMagic({
     const collection = await collectionFromScope("%evol", args.collection, ctx.scope);
     const { symbolEvol, invertEvol, describeEvolReport } = await import("../../lib/transforms/evol.ts");
     if (args.invert) return storeAs("%evol", args.as, collection.map(invertEvol, `${collection.name}:inverted`), ctx.scope);
-    const { collection: evolved, report } = symbolEvol(collection, {
-      seed: args.seed as number,
-      rate: args.rate as number,
-      length: args.length as number,
-    });
+    const { collection: evolved, report } = await asMagic("%evol", () =>
+      symbolEvol(collection, { seed: args.seed as number, rate: args.rate as number, length: args.length as number }),
+    );
     ctx.print(`${describeEvolReport(report)}\n`);
     return storeAs("%evol", args.as, evolved, ctx.scope);
   },

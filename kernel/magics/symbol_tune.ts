@@ -5,7 +5,7 @@
 import type { ClassificationTask } from "../../lib/collections/types.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { nearestNames, orList } from "../../lib/nearest.ts";
-import { storeAs } from "./collection.ts";
+import { asMagic, storeAs } from "./collection.ts";
 import { registerMagic } from "./registry.ts";
 
 type Registry = typeof import("../../lib/collections/registry.ts");
@@ -66,7 +66,7 @@ registerMagic({
       const { iclCollection } = await import("../../lib/transforms/icl.ts");
       // --flip without --tasks: the binary held-out tasks, as in the paper's flipped-label test.
       const chosen = args.flip ? tasks.filter((t) => t.labels.length === 2) : tasks;
-      const collection = iclCollection(chosen, args.n as number, {
+      const collection = await asMagic("%symbol_tune", () => iclCollection(chosen, args.n as number, {
         k: args.k as number,
         seed: args.seed as number,
         instruction: args.instruction as boolean,
@@ -74,20 +74,20 @@ registerMagic({
         flip: args.flip as boolean,
         pool: (args.pool as "train" | "eval" | undefined) ?? "eval",
         format: args.format as string,
-      });
+      }));
       return storeAs("%symbol_tune", args.as, collection, ctx.scope);
     }
     if ((args.maxK as number) < (args.minK as number)) {
       throw new UsageError(`%symbol_tune: --max-k (${args.maxK}) must be at least --min-k (${args.minK})`);
     }
     const { symbolTuningCollection } = await import("../../lib/transforms/symbol-tune.ts");
-    const collection = symbolTuningCollection(tasks, {
+    const collection = await asMagic("%symbol_tune", () => symbolTuningCollection(tasks, {
       perTask: args.n as number,
       seed: args.seed as number,
       minK: args.minK as number,
       maxK: args.maxK as number,
       pool: (args.pool as "train" | "eval" | undefined) ?? "train",
-    });
+    }));
     return storeAs("%symbol_tune", args.as, collection, ctx.scope);
   },
 });

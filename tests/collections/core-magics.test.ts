@@ -62,6 +62,16 @@ describe("%collection", () => {
     await expect(runLineMagic("collection", "mix scan=1 --n 5", ctx)).rejects.toThrow('%collection mix: "scan=1" is not VAR:RATIO (e.g. scan:0.84)');
   });
 
+  it("names the magic in a library's UsageError: an unknown collection, a missing file", async () => {
+    const ctx = context();
+    await expect(runLineMagic("collection", "load scna", ctx)).rejects.toThrow(
+      /^%collection load: unknown collection "scna"; did you mean "scan"\?/,
+    );
+    await expect(runLineMagic("collection", "load nope.jsonl", ctx)).rejects.toThrow(
+      new UsageError("%collection load: no such file or folder: nope.jsonl"),
+    );
+  });
+
   it("names the variables that are collections when given one that is not", async () => {
     const ctx = context();
     ctx.scope.rows = [1, 2];
