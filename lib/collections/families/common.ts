@@ -112,9 +112,3 @@ export function guarded(body: () => CheckResult): CheckResult {
     return fail(`prediction could not be checked: ${(error as Error).message}`);
   }
 }
-
-/** "a, b and c" */
-export function listWords(items: readonly string[]): string {
-  if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}

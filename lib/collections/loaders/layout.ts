@@ -18,16 +18,6 @@ export interface RowPlace {
   fallbackTask: string;
 }
 
-const LAYOUT_FIELDS: Record<Layout, string> = {
-  "prompt-completion": '"prompt" and "completion"',
-  messages: '"messages"',
-  "instruction-output": '"instruction" and "output"',
-};
-
-export function describeLayout(layout: Layout): string {
-  return `${layout} (fields ${LAYOUT_FIELDS[layout]})`;
-}
-
 /** The layout a row's fields show, or a DataError naming the fields found. */
 export function detectLayout(value: unknown, file: string, line: number): Layout {
   const obj = expectObject(value, file, line);
