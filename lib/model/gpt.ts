@@ -106,7 +106,8 @@ export class GPT {
     const total = past + t;
     const updated: { k: tf.Tensor4D; v: tf.Tensor4D }[] = [];
     const logits = tf.tidy(() => {
-      const mask = tf.slice(this.causalMask, [past, 0], [t, total]) as tf.Tensor2D;
+      // One new token may see every cached position: no mask to add.
+      const mask = t === 1 ? null : (tf.slice(this.causalMask, [past, 0], [t, total]) as tf.Tensor2D);
       const x = this.trunk(idx, past, (layer, q, k, v) => {
         const old = cache.layers?.[layer];
         const kAll = old ? (tf.concat([old.k, k], 2) as tf.Tensor4D) : k;

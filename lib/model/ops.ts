@@ -4,6 +4,7 @@
  * Shapes are written next to the tensors: B batch, T positions, C channels, H heads.
  */
 import * as tf from "@tensorflow/tfjs";
+import { GELU_KERNEL } from "../backend/kernels/gelu.ts";
 import { LAYER_NORM_KERNEL } from "../backend/kernels/layer-norm.ts";
 
 /**
@@ -56,6 +57,8 @@ const layerNormOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
 });
 
 const GELU_K = Math.sqrt(2 / Math.PI);
+/** Up to this many elements, inference uses the one-kernel GELU (lib/backend/kernels/gelu.ts). */
+const SMALL_GELU = 65536;
 
 /**
  * tanh-approximated GELU (GPT-2's): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), computed as
@@ -63,6 +66,9 @@ const GELU_K = Math.sqrt(2 / Math.PI);
  * because tfjs's wasm Sigmoid is ~20× faster than its Tanh, and x·x·x ~5× faster than pow.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (x.size <= SMALL_GELU && !recordingGradients() && tf.getBackend() === "wasm" && tf.getKernel(GELU_KERNEL, "wasm")) {
+    return tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor;
+  }
   return tf.tidy(() => {
     const cube = tf.mul(tf.mul(x, x), x);
     const z = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), 2 * GELU_K);
@@ -78,12 +84,13 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
 /**
  * Scaled dot-product attention with an additive mask.
  * q: (B, H, Tq, D), k and v: (B, H, Tk, D), mask: (Tq, Tk) with 0 where allowed and a large
- * negative number where not. Returns (B, H, Tq, D).
+ * negative number where not, or null when every position is allowed. Returns (B, H, Tq, D).
  */
-export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor2D): tf.Tensor4D {
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor2D | null): tf.Tensor4D {
   return tf.tidy(() => {
     // Scaling q (…, Tq, D) costs D/Tk of scaling the scores (…, Tq, Tk).
-    const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(q.shape[3])), k, false, true), mask); // (B, H, Tq, Tk)
+    const raw = tf.matMul(tf.mul(q, 1 / Math.sqrt(q.shape[3])), k, false, true); // (B, H, Tq, Tk)
+    const scores = mask ? tf.add(raw, mask) : raw;
     return tf.matMul(tf.softmax(scores), v) as tf.Tensor4D;
   });
 }

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { enableNativeMatmul, nativeMatmulStatus } from "../../lib/backend/native-matmul.ts";
-import { layerNorm } from "../../lib/model/ops.ts";
+import { gelu, layerNorm } from "../../lib/model/ops.ts";
 
 type Compute = () => tf.Tensor | tf.Tensor[];
 
@@ -214,5 +214,12 @@ describe("LayerNorm on wasm (one kernel) matches tfjs ops on cpu", () => {
       )([x, g, b]),
     ]);
     expect(err).toBeLessThan(1e-4);
+  });
+});
+
+describe("GELU on wasm (one kernel, inference on small tensors) matches tfjs ops on cpu", () => {
+  it("over a wide range of inputs", async () => {
+    const err = await maxErrorVsCpu({ x: { shape: [4, 300] } }, ({ x }) => gelu(tf.mul(x, 6)));
+    expect(err).toBeLessThan(1e-5);
   });
 });

@@ -146,6 +146,9 @@ function plainProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo):
   return out;
 }
 
+/** Row counts up to which a product against a shared weight stays on XNNPACK (see below). */
+const FEW_ROWS = 16;
+
 /**
  * Plain copies of weights, kept while the weight lives: generation multiplies the same
  * weights once per token, and copying every matrix of the model off the heap each time cost
@@ -188,6 +191,9 @@ function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorI
   const batchB = b.shape.slice(0, -2);
   const nA = tf.util.sizeFromShape(batchA);
   const nB = tf.util.sizeFromShape(batchB);
+  // A few rows against one untransposed matrix (a decoding step against a weight): XNNPACK
+  // keeps the weight packed between calls, where MLAS would repack it every time.
+  if (nB === 1 && !transposeB && nA * M <= FEW_ROWS) return null;
   const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
   const sameBatch = nA === nB && tf.util.sizeFromShape(outBatch) === nA;
   if (!sameBatch && nA !== 1 && nB !== 1) return null; // batch axes that broadcast both ways

@@ -2,6 +2,7 @@
 import "@tensorflow/tfjs-backend-wasm";
 /** Every kernel we add to or replace in tfjs's wasm backend (each checked against cpu in tests/backend). */
 import { registerBatchMatMul } from "./batch-matmul.ts";
+import { registerGelu } from "./gelu.ts";
 import { registerLayerNorm } from "./layer-norm.ts";
 import { registerLayoutKernels } from "./layout.ts";
 import { registerReduceKernels } from "./reduce.ts";
@@ -14,4 +15,5 @@ export function registerWasmKernels(): void {
   registerReduceKernels();
   registerBatchMatMul();
   registerLayerNorm();
+  registerGelu();
 }
