@@ -15,6 +15,10 @@ import { Collection } from "../collections/collection.ts";
 import { deriveSeed, Rng } from "../collections/rng.ts";
 import type { Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
+import { hasToken, renameTokens } from "../collections/tokens.ts";
+
+// Part of the Symbol-evol API; the token boundary itself lives with the collections.
+export { hasToken, renameTokens };
 
 export const EVOL_PAPER_RATE = 0.06;
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -44,25 +48,6 @@ export interface EvolReport {
 export interface EvolResult {
   collection: Collection;
   report: EvolReport;
-}
-
-const TOKEN_CHAR = "[\\p{L}\\p{N}_]";
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-
-/** Replaces whole-token occurrences of the mapping's keys by their values, longest key first. */
-export function renameTokens(text: string, mapping: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(mapping).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  if (keys.length === 0 || text === "") return text;
-  const pattern = new RegExp(`(?<!${TOKEN_CHAR})(?:${keys.map(escapeRegExp).join("|")})(?!${TOKEN_CHAR})`, "gu");
-  return text.replace(pattern, (match) => mapping[match]!);
-}
-
-/** Whether `symbol` occurs in `text` as a whole token. */
-export function hasToken(text: string, symbol: string): boolean {
-  return new RegExp(`(?<!${TOKEN_CHAR})${escapeRegExp(symbol)}(?!${TOKEN_CHAR})`, "u").test(text);
 }
 
 /** "I_TURN_RIGHT means turning right", "S0 stands for the start state". */

@@ -1,6 +1,7 @@
 /** Shared pieces of the built-in families: row assembly, templates, results, Symbol-evol undo. */
 import { UsageError } from "../../errors.ts";
 import { deriveSeed, Rng } from "../rng.ts";
+import { renameTokens } from "../tokens.ts";
 import type { CheckResult, Row, RowMeta } from "../types.ts";
 
 /** What a family's per-row maker returns; generateRows adds split, seed and source. */
@@ -85,17 +86,12 @@ export function squash(text: string): string {
  * names), so it is marked and can never match.
  */
 export function restoreSymbols(row: Row, prediction: string): string {
-  const evol = row.meta.evol;
-  if (!evol || Object.keys(evol).length === 0) return prediction;
-  const swap = new Map<string, string>();
-  for (const [original, renamed] of Object.entries(evol)) {
-    swap.set(renamed, original);
-    swap.set(original, `\u00ab${original}\u00bb`);
-  }
-  const keys = [...swap.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  // Token boundaries as Symbol-evol draws them: letters, digits and _ belong to a token.
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${keys.join("|")})(?![\\p{L}\\p{N}_])`, "gu");
-  return prediction.replace(pattern, (token) => swap.get(token)!);
+  const evol = row.meta.evol ?? {};
+  const swap = Object.entries(evol).flatMap(([original, renamed]) => [
+    [renamed, original],
+    [original, `\u00ab${original}\u00bb`],
+  ]);
+  return renameTokens(prediction, Object.fromEntries(swap));
 }
 
 /** A graded result: correct only at F1 = 1. */

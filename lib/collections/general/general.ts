@@ -8,6 +8,7 @@ import { hashString, type Rng } from "../rng.ts";
 import type { CheckResult, Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, pass } from "../families/common.ts";
 import { bagF1 } from "../f1.ts";
+import { escapeRegExp } from "../tokens.ts";
 import { antonymPairs, definitions, exampleSentences, familiar, hypernymPairs, sentimentWords, singlePos, synonymPairs } from "./lexicon.ts";
 
 export type GeneralMetric = "exact" | "contains" | "f1";
@@ -100,7 +101,7 @@ export function checkGeneral(row: Row, prediction: string): CheckResult {
     return f1 >= F1_CORRECT ? { correct: true, score, detail: `token F1 ${score.toFixed(3)}` } : fail(`token F1 ${score.toFixed(3)} is below ${F1_CORRECT}`, score);
   }
   if (metric === "contains") {
-    const hit = accept.find((a) => new RegExp(`(^| )${a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( |$)`).test(got));
+    const hit = accept.find((a) => new RegExp(`(^| )${escapeRegExp(a)}( |$)`).test(got));
     return hit && got.split(" ").length >= 3 ? pass(`uses "${hit}"`) : fail(`does not use ${accept.map((a) => `"${a}"`).join(" or ")} in a sentence`);
   }
   return accept.includes(got) ? pass() : fail(`"${prediction.trim()}" is not ${accept.map((a) => `"${a}"`).join(" or ")}`);
