@@ -108,7 +108,6 @@ export function classificationTasksFor(role: "train" | "eval"): ClassificationTa
 
 /** `n` rows of a built-in family or classification task as a collection. */
 export function generateCollection(name: string, n: number, seed: number): Collection {
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`n must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${seed}`);
+  // n and seed are checked by the generator, whose message names the collection.
   return new Collection(getFamily(name).generate(n, seed), name);
 }

@@ -1,5 +1,5 @@
 /** How a classification task is assembled: labels in balanced, shuffled blocks, one draw each. */
-import { UsageError } from "../../errors.ts";
+import { checkCount } from "../families/common.ts";
 import { deriveSeed, Rng } from "../rng.ts";
 import type { ClassificationExample, ClassificationTask } from "../types.ts";
 
@@ -23,8 +23,7 @@ export function classificationTask(spec: TaskSpec): ClassificationTask {
     role: spec.role,
     instruction: spec.instruction,
     generate(n: number, seed: number): ClassificationExample[] {
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`${spec.name}: example count must be a non-negative integer, got ${n}`);
-      if (!Number.isInteger(seed)) throw new UsageError(`${spec.name}: seed must be an integer, got ${seed}`);
+      checkCount(spec.name, n, seed, "example count");
       const k = spec.labels.length;
       const out: ClassificationExample[] = [];
       let block: string[] = [];

@@ -48,9 +48,10 @@ export function generateRows(
   return rows;
 }
 
-export function checkCount(name: string, n: number, seed: number): void {
+/** The (n, seed) every generator takes; `what` names n in the message. */
+export function checkCount(name: string, n: number, seed: number, what = "row count"): void {
   if (!Number.isInteger(n) || n < 0) {
-    throw new UsageError(`${name}: row count must be a non-negative integer, got ${n}`);
+    throw new UsageError(`${name}: ${what} must be a non-negative integer, got ${n}`);
   }
   if (!Number.isInteger(seed)) {
     throw new UsageError(`${name}: seed must be an integer, got ${seed}`);
