@@ -3,10 +3,10 @@
  * sessions (as IPython's sqlite history does). Each kernel start is a new session number.
  * File: $SYMTUNE_HISTORY, else $XDG_DATA_HOME/symtune/history.jsonl (~/.local/share/...).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../lib/files.ts";
+import { appendJsonLine, writeFileAtomic } from "../lib/files.ts";
 
 export interface HistoryEntry {
   session: number;
@@ -60,7 +60,7 @@ export class History {
     const entry: HistoryEntry = { session: this.session, line, source, output };
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, JSON.stringify(entry) + "\n");
+      appendJsonLine(this.file, entry);
     } catch (error) {
       // Losing history must never fail a cell; say so once on the kernel's stderr.
       console.error(`symtune kernel: cannot write history to ${this.file}: ${(error as Error).message}`);

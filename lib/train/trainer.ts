@@ -13,10 +13,11 @@
  * checkpoint (a checkpoint is only written after a forward pass shows finite loss).
  */
 import * as tf from "@tensorflow/tfjs";
-import { appendFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { heapAdvice, isHeapExhaustion } from "../backend/heap.ts";
 import { DataError, TrainingError, UsageError } from "../errors.ts";
+import { appendJsonLine } from "../files.ts";
 import { assignWeights, latestCheckpoint, readCheckpoint, saveCheckpoint, type TrainerState } from "../model/checkpoint.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
@@ -212,7 +213,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let stopped: TrainResult["stopped"] = "completed";
   if (o.metricsLog) mkdirSync(dirname(o.metricsLog), { recursive: true });
   const log = (record: object) => {
-    if (o.metricsLog) appendFileSync(o.metricsLog, JSON.stringify(record) + "\n");
+    if (o.metricsLog) appendJsonLine(o.metricsLog, record);
   };
 
   /** A NaN/Inf at `atStep`: put back the last good weights, then stop with advice. */
