@@ -18,9 +18,10 @@ const LINE_MAGIC = /^([ \t]*)%(?!%)([A-Za-z_][\w.-]*)(?:[ \t]+(.*?))?[ \t]*$/;
 const CELL_MAGIC = /^%%([A-Za-z_][\w.-]*)(?:[ \t]+(.*?))?[ \t]*(?:\r?\n|$)/;
 
 export function parseCellMagic(code: string): CellMagic | undefined {
-  const match = CELL_MAGIC.exec(code.replace(/^\s*\n/, ""));
-  if (!match) return undefined;
+  // Blank lines above the %%name line are allowed, as in IPython.
   const trimmed = code.replace(/^\s*\n/, "");
+  const match = CELL_MAGIC.exec(trimmed);
+  if (!match) return undefined;
   return { name: match[1]!, args: match[2] ?? "", body: trimmed.slice(match[0].length) };
 }
 
