@@ -98,22 +98,9 @@ function session(transposeA: boolean, transposeB: boolean): Session {
 }
 
 /**
- * Reusable plain (non-shared) buffers for the operands: fresh multi-megabyte arrays on every
- * product cost page faults and garbage collection. (The binding ignores a pre-allocated
- * output, so the product comes back in a new array.)
- */
-const scratch: Record<"A" | "B", Float32Array> = { A: new Float32Array(0), B: new Float32Array(0) };
-
-/** A plain array of n floats from the slot's buffer (valid until the slot's next use). */
-export function scratchArray(slot: "A" | "B", n: number): Float32Array {
-  if (scratch[slot].length < n) scratch[slot] = new Float32Array(Math.max(n, Math.ceil(scratch[slot].length * 1.5)));
-  return scratch[slot].subarray(0, n);
-}
-
-/**
  * op(A) @ op(B) with A (ba, ·, ·) and B (bb, ·, ·), ba and bb equal or 1; arrays must not live
  * on a SharedArrayBuffer. The product, (max(ba, bb), M, N) row-major, is written into `out`
- * when given (the binding fills a pre-allocated output in place) and returned.
+ * when given (the binding fills a pre-allocated output in place), else into a new array.
  */
 export function nativeProduct(
   a: Float32Array, aShape: [number, number, number],

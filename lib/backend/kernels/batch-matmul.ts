@@ -12,7 +12,7 @@
  * product per batch entry on zero-copy views of the heap.
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeMatmulStatus, nativeProduct, scratchArray } from "../native-matmul.ts";
+import { nativeMatmulStatus, nativeProduct } from "../native-matmul.ts";
 import { transposeInfo } from "./layout.ts";
 import {
   type WasmBackend,
@@ -150,38 +150,13 @@ function plainProduct(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo):
 const FEW_ROWS = 16;
 
 /**
- * Plain copies of weights, kept while the weight lives: generation multiplies the same
- * weights once per token, and copying every matrix of the model off the heap each time cost
- * more than the products. Keyed by the data's identity, which a new value never reuses.
- */
-const weightCopies = new WeakMap<object, Float32Array>();
-
-function isVariableData(dataId: object): boolean {
-  const variables = (tf.engine() as unknown as { registeredVariables: Record<string, tf.Variable> }).registeredVariables;
-  for (const name in variables) if (variables[name].dataId === dataId) return true;
-  return false;
-}
-
-/** t's values as a plain array: a kept copy for weights, the slot's scratch buffer otherwise. */
-function plainCopy(backend: WasmBackend, t: tf.TensorInfo, slot: "A" | "B"): Float32Array {
-  const cached = weightCopies.get(t.dataId);
-  if (cached) return cached;
-  if (isVariableData(t.dataId)) {
-    const copy = f32(backend, t).slice();
-    weightCopies.set(t.dataId, copy);
-    return copy;
-  }
-  const data = scratchArray(slot, tf.util.sizeFromShape(t.shape));
-  data.set(f32(backend, t));
-  return data;
-}
-
-/**
  * The product on native MLAS (native-matmul.ts) when it is available, the product is not tiny,
  * and the batch axes flatten to one broadcastable axis; otherwise null.
  */
 function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): tf.TensorInfo | null {
-  if (!nativeMatmulStatus().available) return null;
+  // The native side refuses the threaded build's shared heap (prepareWasm loads the plain one
+  // whenever native products are available).
+  if (!nativeMatmulStatus().available || heapBuffer(backend) instanceof SharedArrayBuffer) return null;
   const [ra, ca] = a.shape.slice(-2);
   const [rb, cb] = b.shape.slice(-2);
   const [M, K] = transposeA ? [ca, ra] : [ra, ca];
@@ -198,14 +173,8 @@ function nativeBatchMatMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorI
   const sameBatch = nA === nB && tf.util.sizeFromShape(outBatch) === nA;
   if (!sameBatch && nA !== 1 && nB !== 1) return null; // batch axes that broadcast both ways
   const out = backend.makeOutput([...outBatch, M, N], "float32");
-  if (heapBuffer(backend) instanceof SharedArrayBuffer) {
-    // The threaded build's shared heap is refused: copy operands out and the product in.
-    const product = nativeProduct(plainCopy(backend, a, "A"), [nA, ra, ca], plainCopy(backend, b, "B"), [nB, rb, cb], transposeA, transposeB);
-    f32(backend, out).set(product);
-  } else {
-    // A plain heap is read and written in place (views made after the output's allocation).
-    nativeProduct(f32(backend, a), [nA, ra, ca], f32(backend, b), [nB, rb, cb], transposeA, transposeB, f32(backend, out));
-  }
+  // The plain heap is read and written in place (views made after the output's allocation).
+  nativeProduct(f32(backend, a), [nA, ra, ca], f32(backend, b), [nB, rb, cb], transposeA, transposeB, f32(backend, out));
   return out;
 }
 
