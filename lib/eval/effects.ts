@@ -2,6 +2,11 @@
  * Did an effect reproduce? Paired by seed (treated and control trained with the same seeds),
  * the difference's mean and 95% interval decide, in plain words. Fewer than three seeds never
  * count as reproduced: the notebooks' quick size says so instead of claiming anything.
+ *
+ * Seeds vary the models, not the test rows: with a small test set, three seeds can agree
+ * exactly (a t-interval of 0) on a difference of two or three rows. Given `testSize` (rows
+ * behind each accuracy), the interval is at least the test set's own 95% sampling error of a
+ * difference of two accuracies, which more seeds do not shrink.
  */
 import { UsageError } from "../errors.ts";
 import { resultsTable, type ResultsTable } from "../plot/table.ts";
@@ -23,11 +28,13 @@ export function checkEffect(
   treated: readonly number[],
   control: readonly number[],
   expected: "increase" | "decrease",
+  options: { testSize?: number } = {},
 ): EffectCheck {
   if (treated.length !== control.length || treated.length === 0) {
     throw new UsageError(`checkEffect "${name}": give one treated and one control value per seed (got ${treated.length} and ${control.length})`);
   }
-  const difference = summarize(treated.map((t, i) => t - control[i]!));
+  const seeds = summarize(treated.map((t, i) => t - control[i]!));
+  const difference = { ...seeds, ci95: Math.max(seeds.ci95, testSamplingError(treated, control, options.testSize)) };
   const sign = expected === "increase" ? 1 : -1;
   const low = sign * difference.mean - difference.ci95;
   const inDirection = sign * difference.mean > 0;
@@ -40,6 +47,14 @@ export function checkEffect(
   else verdict = "not reproduced at this scale: the difference goes the other way or is 0";
   const interval = difference.n > 1 ? ` ± ${difference.ci95.toFixed(1)}` : "";
   return { name, difference, expected, reproduced, statement: `${name}: ${shown}${interval} (n=${difference.n}) — ${verdict}` };
+}
+
+/** 1.96 × the standard error of a difference of two accuracies (in points) on `n` rows. */
+function testSamplingError(treated: readonly number[], control: readonly number[], n: number | undefined): number {
+  if (!n || n < 1) return 0;
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length / 100;
+  const [p, q] = [mean(treated), mean(control)];
+  return 196 * Math.sqrt((p * (1 - p) + q * (1 - q)) / n);
 }
 
 export function effectsTable(checks: readonly EffectCheck[], title = "Effects"): Promise<ResultsTable> {

@@ -61,6 +61,11 @@ describe("effect verdicts", () => {
     expect(clear.statement).toMatch(/^symbolic gain: \+51\.0 points ± [\d.]+ \(n=3\) — reproduced at this scale/);
     expect(checkEffect("gain", [50, 20, 60], [40, 45, 40], "increase").statement).toContain("the direction is right but the 95% interval includes 0");
     expect(checkEffect("cost", [50, 52, 51], [40, 41, 40], "decrease").statement).toContain("goes the other way");
+    // Three seeds agreeing on 3 of 60 rows is within the test set's own sampling error.
+    expect(checkEffect("recovery", [5, 5, 5], [0, 0, 0], "increase").reproduced).toBe(true);
+    const small = checkEffect("recovery", [5, 5, 5], [0, 0, 0], "increase", { testSize: 60 });
+    expect(small.reproduced).toBe(false);
+    expect(small.difference.ci95).toBeCloseTo(196 * Math.sqrt((0.05 * 0.95) / 60), 6);
     const one = checkEffect("gain", [90], [10], "increase");
     expect(one.reproduced).toBe(false);
     expect(one.statement).toContain("1 seed(s): too few to tell");
