@@ -141,6 +141,11 @@ function htmlToText(html: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&nbsp;/g, " ")
+    // Numeric references too: lib/display's own escapeHtml writes "&#60;", not "&lt;".
+    .replace(/&#(\d+);|&#x([0-9a-f]+);/gi, (ref: string, dec: string | undefined, hex: string | undefined) => {
+      const code = dec ? Number(dec) : parseInt(hex!, 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : ref;
+    })
     .replace(/&amp;/g, "&")
     .replace(/[ \t]+/g, " ")
     .replace(/ *\n */g, "\n")

@@ -71,6 +71,11 @@ describe("display()", () => {
 });
 
 describe("display shortcuts", () => {
+  it("decode named and numeric character references in the text/plain of HTML", () => {
+    display.html("<p>a &#60;b&#62; &#x26; &amp;#60; &lt;c&gt; &#99999999;</p>");
+    expect(sink.events.map((e) => e.kind === "display" && e.bundle["text/plain"])).toEqual(["a <b> & &#60; <c> &#99999999;"]);
+  });
+
   it("build the bundle for each kind, with a text/plain for plain frontends", () => {
     display.html("<p>Hello &amp; <b>welcome</b></p><script>x()</script>");
     display.html("<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>");
