@@ -29,8 +29,12 @@ const CHROMIUM_FLAGS = [
 
 const IDLE_CLOSE_MS = 15_000;
 
-/** The Chromium binary to use: SYMTUNE_CHROMIUM, else Debian's /usr/bin/chromium; null if absent. */
+/**
+ * The Chromium binary to use: SYMTUNE_CHROMIUM, else Debian's /usr/bin/chromium; null if absent.
+ * SYMTUNE_CHROMIUM=none turns static images off (smaller, faster notebooks).
+ */
 export function chromiumPath(): string | null {
+  if (process.env.SYMTUNE_CHROMIUM === "none") return null;
   const candidates = [process.env.SYMTUNE_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   for (const path of candidates) if (path && existsSync(path)) return path;
   return null;
@@ -62,8 +66,10 @@ export function staticExportAvailable(): boolean {
   if (!warned) {
     warned = true;
     process.stderr.write(
-      "symtune: Chromium not found (/usr/bin/chromium or SYMTUNE_CHROMIUM); figures carry no static image. " +
-        "Install Debian's chromium to get SVG/PNG in notebooks.\n",
+      process.env.SYMTUNE_CHROMIUM === "none"
+        ? "symtune: SYMTUNE_CHROMIUM=none: figures carry no static image (SVG/PNG).\n"
+        : "symtune: Chromium not found (/usr/bin/chromium or SYMTUNE_CHROMIUM); figures carry no static image. " +
+          "Install Debian's chromium to get SVG/PNG in notebooks.\n",
     );
   }
   return false;

@@ -110,6 +110,30 @@ describe("mime bundle and export", () => {
   });
 });
 
+describe("without Chromium", () => {
+  it("omits the static image, says so once, and refuses .svg with a way out", async () => {
+    const previous = process.env.SYMTUNE_CHROMIUM;
+    process.env.SYMTUNE_CHROMIUM = "none";
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const fig = ablationBars([{ variant: "a", value: 1 }]);
+      const bundles = [await fig.mimeBundle({ plotlyJs: "none" }), await fig.mimeBundle({ plotlyJs: "none" })];
+      expect(bundles.map((b) => Object.keys(b).sort())).toEqual([
+        [PLOTLY_MIME, "text/html", "text/plain"],
+        [PLOTLY_MIME, "text/html", "text/plain"],
+      ]);
+      expect(written.filter((w) => w.includes("no static image"))).toHaveLength(1);
+      await expect(fig.save(join(dir, "none.svg"))).rejects.toThrow("save as .html instead");
+    } finally {
+      process.stderr.write = write;
+      if (previous === undefined) delete process.env.SYMTUNE_CHROMIUM;
+      else process.env.SYMTUNE_CHROMIUM = previous;
+    }
+  });
+});
+
 describe("live training curve", () => {
   it("shows one output and updates it in place, throttled, ending with every point", async () => {
     const events: Array<{ kind: string; bundle: MimeBundle; id?: string }> = [];
