@@ -63,15 +63,13 @@ export async function checks(): Promise<Check[]> {
   return out;
 }
 
-/** lib/backend/doctor.ts (the tfjs backend ladder) reports itself when present. */
-async function backendReport(): Promise<unknown> {
-  const path = new URL("../lib/backend/doctor.ts", import.meta.url);
-  if (!existsSync(path)) return { note: "lib/backend/doctor.ts is not part of this checkout" };
+/** The tfjs backend ladder's own report; loaded lazily (it starts tfjs). A failure is reported, not thrown. */
+async function backendReport(): Promise<{ text: string; error?: string }> {
   try {
-    const mod = (await import(path.href)) as { backendReport?: () => unknown };
-    return mod.backendReport ? await mod.backendReport() : { note: "lib/backend/doctor.ts has no backendReport()" };
+    const { backendReport: report } = await import("../lib/backend/doctor.ts");
+    return await report();
   } catch (error) {
-    return { error: `the backend report failed: ${(error as Error).message}` };
+    return { text: `the backend report failed: ${(error as Error).message}`, error: (error as Error).message };
   }
 }
 
@@ -83,7 +81,7 @@ export async function doctor(options: { json: boolean }): Promise<number> {
     const width = Math.max(...found.map((c) => c.name.length));
     for (const c of found) console.log(`${c.ok ? "ok  " : "MISS"} ${c.name.padEnd(width)}  ${c.detail}`);
     console.log("\nbackends:");
-    console.log(typeof backends === "string" ? backends : JSON.stringify(backends, null, 2));
+    console.log(backends.text);
   }
   return 0;
 }
