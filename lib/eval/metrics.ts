@@ -2,6 +2,7 @@
  * String metrics for generated answers. Execution-based scoring (a family's checker) lives in
  * checks.ts; these are for forms that cannot be executed and for the EM-vs-execution contrast.
  */
+import { bagF1 } from "../collections/f1.ts";
 
 /** Trims and collapses runs of whitespace: layout is not part of an answer. */
 export function normalizeAnswer(text: string): string {
@@ -30,24 +31,7 @@ export function answerTokens(text: string): string[] {
  * punctuation and articles; for `(JOIN r e)` the brackets matter.)
  */
 export function symbolTokenF1(prediction: string, reference: string): number {
-  const pred = answerTokens(prediction);
-  const ref = answerTokens(reference);
-  if (pred.length === 0 && ref.length === 0) return 1;
-  if (pred.length === 0 || ref.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const t of ref) counts.set(t, (counts.get(t) ?? 0) + 1);
-  let common = 0;
-  for (const t of pred) {
-    const c = counts.get(t) ?? 0;
-    if (c > 0) {
-      common++;
-      counts.set(t, c - 1);
-    }
-  }
-  if (common === 0) return 0;
-  const precision = common / pred.length;
-  const recall = common / ref.length;
-  return (2 * precision * recall) / (precision + recall);
+  return bagF1(answerTokens(prediction), answerTokens(reference));
 }
 
 /** Mean of per-example scores in [0, 1], as a percentage; NaN for no examples. */

@@ -7,10 +7,11 @@
  *   checkpoints/   the trainer's checkpoints
  * Notebooks record the ids of the runs they plotted.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { DataError, UsageError } from "../errors.ts";
+import { appendJsonLine, writeFileAtomic } from "../files.ts";
 
 export interface RunConfig {
   /** A short label, e.g. "injection" or "symbol-tune seed 1". */
@@ -52,9 +53,7 @@ export function runsDir(): string {
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + "\n");
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }
 
 function stamp(date: Date): string {
@@ -80,11 +79,11 @@ export class Run {
   }
 
   logStep(metrics: StepRecord): void {
-    appendFileSync(join(this.dir, "metrics.jsonl"), JSON.stringify({ kind: "step", ...metrics }) + "\n");
+    appendJsonLine(join(this.dir, "metrics.jsonl"), { kind: "step", ...metrics });
   }
 
   logEval(step: number, metrics: Record<string, unknown>): void {
-    appendFileSync(join(this.dir, "metrics.jsonl"), JSON.stringify({ kind: "eval", step, ...metrics }) + "\n");
+    appendJsonLine(join(this.dir, "metrics.jsonl"), { kind: "eval", step, ...metrics });
   }
 
   finish(summary: RunSummary): void {
