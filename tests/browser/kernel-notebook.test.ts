@@ -3,15 +3,14 @@
  * headless Chromium through playwright-core: a cell with a progress bar and an HTML display
  * renders in the page. Asserts on the DOM; saves a screenshot to out/kernel-notebook.png.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jupyterEnv, startNotebookServer, type NotebookServer } from "./notebook-server.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -24,34 +23,9 @@ for (let step = 0; step < 20; step++) {
 }
 display.html('<p id="symtune-hello" style="color: darkgreen">Hello from <b>symtune</b></p>');`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) throw new Error(`jupyter notebook exited:\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`jupyter notebook did not start:\n${log()}`);
-}
-
 describe("symtune in the classic Jupyter Notebook (headless Chromium)", () => {
-  let server: ChildProcess;
+  let server: NotebookServer;
   let browser: Browser;
-  let serverLog = "";
-  let base = "";
-  const token = randomBytes(12).toString("hex");
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), "symtune-notebook-"));
@@ -69,39 +43,18 @@ describe("symtune in the classic Jupyter Notebook (headless Chromium)", () => {
         cells: [{ id: "progress-cell", cell_type: "code", metadata: {}, source: CELL, outputs: [], execution_count: null }],
       }),
     );
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(
-      "/usr/bin/python3",
-      ["-m", "notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${notebooks}`, ...(process.getuid?.() === 0 ? ["--allow-root"] : [])],
-      {
-        env: { ...process.env, JUPYTER_PATH: join(prefix, "share/jupyter"), JUPYTER_DATA_DIR: join(dir, "data"), JUPYTER_RUNTIME_DIR: join(dir, "runtime"), JUPYTER_CONFIG_DIR: join(dir, "config"), SYMTUNE_HISTORY: join(dir, "history.jsonl") },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    server.stdout!.on("data", (c) => (serverLog += c));
-    server.stderr!.on("data", (c) => (serverLog += c));
-    await waitForServer(`${base}/api/status?token=${token}`, server, () => serverLog);
+    server = await startNotebookServer(notebooks, jupyterEnv(dir, join(prefix, "share/jupyter")));
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS });
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      // Shuts the kernels down too; a second Ctrl-C confirms without a prompt.
-      server.kill("SIGINT");
-      await new Promise((r) => setTimeout(r, 300));
-      server.kill("SIGINT");
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => (server.kill("SIGKILL"), resolve()), 5000);
-        server.on("exit", () => (clearTimeout(timer), resolve()));
-      });
-    }
+    await server?.stop();
   });
 
   it("runs a cell with a progress bar and an HTML display", async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
-    await page.goto(`${base}/notebooks/demo.ipynb?token=${token}`);
+    await page.goto(`${server.base}/notebooks/demo.ipynb?token=${server.token}`);
     // The notebook is up when its kernel reports idle.
     await page.waitForFunction(() => (window as any).Jupyter?.notebook?.kernel?.is_connected?.() && (window as any).Jupyter.notebook.kernel_selector?.current_selection === "symtune", undefined, { timeout: 60_000 });
     await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
@@ -112,7 +65,7 @@ describe("symtune in the classic Jupyter Notebook (headless Chromium)", () => {
       await hello.waitFor({ timeout: 90_000 });
     } catch (error) {
       await page.screenshot({ path: join(ROOT, "out", "kernel-notebook-failure.png"), fullPage: true });
-      throw new Error(`${(error as Error).message}\nnotebook server log:\n${serverLog.slice(-6000)}`);
+      throw new Error(`${(error as Error).message}\nnotebook server log:\n${server.log().slice(-6000)}`);
     }
     expect(await hello.textContent()).toBe("Hello from symtune");
 
