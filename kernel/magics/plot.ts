@@ -43,34 +43,27 @@ registerMagic({
     const sources = (args.sources as string[] | undefined) ?? [];
     if (sources.length === 0) throw new UsageError(`%plot ${String(args.kind)}: name the results variable${args.kind === "curves" ? " (or run ids)" : ""}`);
     const title = args.title as string | undefined;
+    const kind = args.kind as (typeof KINDS)[number];
     let figure;
-    switch (args.kind as (typeof KINDS)[number]) {
-      case "scatter":
-        figure = builders.symbolicVsGeneral(rowsVar(sources[0], ctx.scope) as never, { title });
-        break;
-      case "icl":
-        figure = builders.iclSettingsBars(rowsVar(sources[0], ctx.scope) as never, { title });
-        break;
-      case "flipped":
-        figure = builders.flippedLabelBars(rowsVar(sources[0], ctx.scope) as never, { title });
-        break;
-      case "ablation":
-        figure = builders.ablationBars(rowsVar(sources[0], ctx.scope) as never, { title });
-        break;
-      case "bars":
-        figure = builders.groupedBars(rowsVar(sources[0], ctx.scope) as never, { title });
-        break;
-      case "curves": {
-        const { openRun } = await import("../../lib/runs/registry.ts");
-        const series = sources.map((source) => {
-          // A %train result variable stands for its run.
-          const held = ctx.scope[source] as { runId?: unknown } | undefined;
-          const run = openRun(held && typeof held.runId === "string" ? held.runId : source);
-          return { name: `${run.record.name} (${run.id})`, ...run.lossCurve() };
-        });
-        figure = builders.trainingCurves(series, { title: title ?? "Training loss", logY: args.log as boolean });
-        break;
-      }
+    if (kind === "curves") {
+      const { openRun } = await import("../../lib/runs/registry.ts");
+      const series = sources.map((source) => {
+        // A %train result variable stands for its run.
+        const held = ctx.scope[source] as { runId?: unknown } | undefined;
+        const run = openRun(held && typeof held.runId === "string" ? held.runId : source);
+        return { name: `${run.record.name} (${run.id})`, ...run.lossCurve() };
+      });
+      figure = builders.trainingCurves(series, { title: title ?? "Training loss", logY: args.log as boolean });
+    } else {
+      // Every other kind draws the rows of one results variable.
+      const build = {
+        scatter: builders.symbolicVsGeneral,
+        icl: builders.iclSettingsBars,
+        flipped: builders.flippedLabelBars,
+        ablation: builders.ablationBars,
+        bars: builders.groupedBars,
+      }[kind] as (rows: never, options: { title?: string }) => Awaited<ReturnType<typeof builders.groupedBars>>;
+      figure = build(rowsVar(sources[0], ctx.scope) as never, { title });
     }
     if (typeof args.save === "string") ctx.print(`saved ${await figure.save(args.save)}\n`);
     return storeAs("%plot", args.as, figure, ctx.scope);
