@@ -151,8 +151,9 @@ export function openRun(id: string, root = runsDir()): Run {
 /** All runs, oldest first. */
 export function listRuns(root = runsDir()): Run[] {
   if (!existsSync(root)) return [];
+  // In the order they were started: ids carry the time only to the second.
   return readdirSync(root)
     .filter((d) => existsSync(join(root, d, "config.json")))
-    .sort()
-    .map((d) => openRun(d, root));
+    .map((d) => openRun(d, root))
+    .sort((a, b) => a.record.created.localeCompare(b.record.created) || a.id.localeCompare(b.id));
 }

@@ -31,11 +31,13 @@ describe("run registry", () => {
     expect(reopened.summary()?.status).toBe("completed");
   });
 
-  it("lists runs oldest first and opens one by a unique prefix", () => {
+  it("lists runs oldest first and opens one by a unique prefix", async () => {
     const root = freshRoot();
-    const a = createRun({ name: "a", stage: "injection", seed: 0, backend: "cpu", config: {} }, root);
-    const b = createRun({ name: "b", stage: "infusion", seed: 0, backend: "cpu", config: {}, parent: a.id }, root);
-    expect(listRuns(root).map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    // Started within one second, named so that their ids sort the other way round.
+    const a = createRun({ name: "injection", stage: "injection", seed: 0, backend: "cpu", config: {} }, root);
+    await new Promise((r) => setTimeout(r, 5));
+    const b = createRun({ name: "infusion", stage: "infusion", seed: 0, backend: "cpu", config: {}, parent: a.id }, root);
+    expect(listRuns(root).map((r) => r.record.name)).toEqual(["injection", "infusion"]);
     expect(openRun(b.id.slice(0, b.id.length - 2), root).record.parent).toBe(a.id);
     expect(() => openRun("nope", root)).toThrow(`no run "nope" in ${root}`);
   });
