@@ -5,7 +5,8 @@
  * notebook's directory, so relative paths in cells mean what they mean in Jupyter.
  * Stops at the first cell error, writes what ran, prints the error and exits 1.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFileAtomic } from "../../lib/files.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { DISPLAY_NAME, KERNEL_NAME } from "../install.ts";
 import { KernelProcess, type LaunchOptions } from "./launch.ts";
@@ -81,7 +82,9 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       }
     }
   } finally {
-    writeFileSync(out, JSON.stringify(nb, null, 1) + "\n");
+    // --out may name a folder that does not exist yet (out/ on a fresh clone).
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileAtomic(out, JSON.stringify(nb, null, 1) + "\n");
     await kernel.shutdown();
   }
   return { out, executed, failure };

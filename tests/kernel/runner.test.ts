@@ -40,7 +40,8 @@ describe("symtune run", () => {
       "display('<b>0%</b>', 'bar'); update('bar', '<b>100%</b>'); 'done'",
       "console.log('scratch'); clear(); console.error('kept')",
     ]);
-    const out = join(path, "..", "out.ipynb");
+    // --out into a folder that does not exist yet, as `npm run demo` does on a fresh clone.
+    const out = join(path, "..", "not-yet", "out.ipynb");
     const result = await runNotebook({ notebook: path, out, launch: toyLaunch });
     expect(result.failure).toBeUndefined();
     validate(out);
