@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SYMTUNE_SIZE="${SYMTUNE_SIZE:-full}"
-export SYMTUNE_FIGURES="${SYMTUNE_FIGURES:-out/figures}"
-export SYMTUNE_RUNS_DIR="${SYMTUNE_RUNS_DIR:-out/runs}"
+# Absolute: each kernel runs in the notebooks/ folder.
+export SYMTUNE_FIGURES="${SYMTUNE_FIGURES:-$PWD/out/figures}"
+export SYMTUNE_RUNS_DIR="${SYMTUNE_RUNS_DIR:-$PWD/out/runs}"
 mkdir -p out "$SYMTUNE_FIGURES"
 notebooks=(quickstart two-stage symbol-tuning symbol-evol workshop)
 times=out/repro-times.txt
