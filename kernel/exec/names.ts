@@ -26,3 +26,4 @@ export function topLevelNames(code: string, sf = ts.createSourceFile("cell.ts", 
   }
   return names;
 }
+

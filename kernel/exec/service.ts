@@ -14,6 +14,7 @@ import path from "node:path";
 import ts from "typescript";
 import { CellDeclarations, DECLARATIONS_MODULE } from "./declarations.ts";
 import { topLevelNames } from "./names.ts";
+import { isDeclarableName } from "./storable.ts";
 
 export const CELL_PREFIX = "__symtune_cell";
 
@@ -173,7 +174,8 @@ export class CellService {
   /** Names that are in the scope without a declaration (a magic's `--as name`), typed `any`. */
   declareUntyped(scopeNames: Iterable<string>): void {
     const known = new Set(this.declarations.names());
-    const added = [...scopeNames].filter((name) => !known.has(name) && /^[A-Za-z_$][\w$]*$/.test(name));
+    // A reserved or internal name (`await`, `__symtune_magic`) declared here would break every later cell.
+    const added = [...scopeNames].filter((name) => !known.has(name) && isDeclarableName(name));
     if (added.length === 0) return;
     this.commit(added.map((name) => `declare let ${name}: any;`).join("\n"), new Set(added));
   }

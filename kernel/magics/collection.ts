@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { UsageError } from "../../lib/errors.ts";
+import { unstorableReason } from "../exec/storable.ts";
 import type { Collection } from "../../lib/collections/collection.ts";
 import { registerMagic } from "./registry.ts";
 import type { MagicArgs, MagicContext } from "./types.ts";
@@ -36,13 +37,12 @@ export async function asMagic<T>(magic: string, call: () => T | Promise<T>): Pro
   }
 }
 
-/** Stores under --as (must be an identifier) and returns the value. */
+/** Stores under --as (a name later cells can use: kernel/exec/names.ts) and returns the value. */
 export function storeAs<T>(magic: string, name: unknown, value: T, scope: Record<string, unknown>): T {
   if (name === undefined) return value;
-  if (typeof name !== "string" || !/^[A-Za-z_$][\w$]*$/.test(name)) {
-    throw new UsageError(`${magic}: --as must be a variable name (letters, digits, _ and $, not starting with a digit), got "${String(name)}"`);
-  }
-  scope[name] = value;
+  const reason = unstorableReason(name);
+  if (reason !== null) throw new UsageError(`${magic}: --as ${reason}`);
+  scope[name as string] = value;
   return value;
 }
 

@@ -8,6 +8,7 @@
  * declared `raw` takes the rest of the line verbatim (for code: `%timeit -n 10 f("a  b")`).
  */
 import { UsageError } from "../../lib/errors.ts";
+import { unstorableReason } from "../exec/storable.ts";
 import { nearestNames, orList } from "../../lib/nearest.ts";
 import type { ArgSpec, MagicArgs, MagicSpec } from "./types.ts";
 
@@ -173,6 +174,11 @@ function coerce(magic: string, label: string, arg: ArgSpec, raw: string): unknow
       throw new UsageError(`${magic}: ${label} expects true or false, got '${raw}'`);
     }
     default:
+      // `--as NAME` names a variable: refused before the magic does its work, not after.
+      if (argKey(arg) === "as") {
+        const reason = unstorableReason(raw);
+        if (reason !== null) throw new UsageError(`${magic}: ${label} ${reason}`);
+      }
       return raw;
   }
 }
