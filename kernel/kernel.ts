@@ -110,7 +110,8 @@ export class Kernel {
 
   private async handle(channel: RequestChannel, request: Arrived): Promise<void> {
     const type = request.msg.header.msg_type;
-    const handler = this.handlers[type];
+    // Own properties only: a message typed "constructor" or "__proto__" is unknown, not Object's.
+    const handler = Object.hasOwn(this.handlers, type) ? this.handlers[type] : undefined;
     if (!handler) {
       console.error(`symtune kernel: ignoring unknown ${channel} message type "${type}"`);
       return;

@@ -92,13 +92,40 @@ export function serialize(envelope: Envelope, signer: Signer): Buffer[] {
 /** Why a multipart message was refused; the caller logs it and drops the message. */
 export class WireError extends Error {}
 
-export function parse(frames: readonly Buffer[], signer: Signer): Envelope {
+/**
+ * Signatures already seen, as jupyter_client's Session keeps them: a signed message captured
+ * on the network and sent again is refused instead of running twice. The HMAC covers the
+ * header, whose msg_id and date make every genuine message's signature unique. Bounded, as
+ * in jupyter_client (2^16): when full, the oldest tenth is forgotten.
+ */
+export class SignatureHistory {
+  private readonly seen = new Set<string>();
+  constructor(private readonly limit = 65536) {}
+
+  /** False when `signature` was seen before (a replay). */
+  admit(signature: string): boolean {
+    if (this.seen.has(signature)) return false;
+    if (this.seen.size >= this.limit) {
+      let drop = Math.ceil(this.limit / 10);
+      for (const old of this.seen) {
+        if (drop-- <= 0) break;
+        this.seen.delete(old);
+      }
+    }
+    this.seen.add(signature);
+    return true;
+  }
+}
+
+export function parse(frames: readonly Buffer[], signer: Signer, history?: SignatureHistory): Envelope {
   const at = frames.findIndex((f) => f.length === DELIMITER.length && f.toString() === DELIMITER);
   if (at < 0) throw new WireError("no <IDS|MSG> delimiter");
   if (frames.length < at + 6) throw new WireError(`only ${frames.length - at - 1} frames after the delimiter (need 5)`);
   const signature = frames[at + 1]!.toString();
   const parts = frames.slice(at + 2, at + 6);
   if (!signer.verify(signature, parts)) throw new WireError("bad HMAC signature");
+  // Only signed messages can be told apart this way (with no key every signature is "").
+  if (signature && history && !history.admit(signature)) throw new WireError("duplicate signature (a replayed message)");
   const [header, parent, metadata, content] = parts.map((p) => {
     try {
       return JSON.parse(p.toString("utf8"));

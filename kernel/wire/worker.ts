@@ -11,7 +11,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { InterruptFlag } from "../protocol.ts";
 import { endpoint, type Channel, type ConnectionInfo } from "./connection.ts";
-import { makeHeader, parse, serialize, Signer, wallClock, type Content, type Envelope, type Message } from "./message.ts";
+import { makeHeader, parse, serialize, SignatureHistory, Signer, wallClock, type Content, type Envelope, type Message } from "./message.ts";
 import type { FromWorker, ToWorker } from "./wire.ts";
 
 interface WorkerData {
@@ -25,6 +25,7 @@ const { connection, flagBuffer, kernelInfo, session } = workerData as WorkerData
 const port = parentPort!;
 const signer = new Signer(connection.key, connection.signature_scheme);
 const flag = new InterruptFlag(flagBuffer);
+const signatures = new SignatureHistory();
 const post = (message: FromWorker) => port.postMessage(message);
 
 const STREAM_BATCH_MS = 10;
@@ -152,7 +153,7 @@ async function serve(channel: "shell" | "control" | "stdin", socket: zmq.Router)
     for await (const frames of socket) {
       let request: Envelope;
       try {
-        request = parse(frames, signer);
+        request = parse(frames, signer, signatures);
       } catch (error) {
         // Never executed: a message we cannot verify may come from anyone on the network.
         console.error(`symtune kernel: dropped a message on ${channel}: ${(error as Error).message}`);
