@@ -1,14 +1,14 @@
 /**
- * `symtune bench [--config A|B] [--json]`: GPT training throughput on the active backend, with
- * the PyTorch reference (bench/reference.py, same model and shapes) run in the same invocation
- * when /usr/bin/python3 can import torch.
+ * `symtune bench [--config A|B|notebook] [--json]`: GPT training throughput on the active
+ * backend against the PyTorch reference (bench/reference.py: same model, shapes and AdamW, on
+ * the fastest correct OpenBLAS set-up it finds), measured in one invocation in alternating
+ * rounds (ours, then PyTorch's, --rounds times) so both sides share the same minutes of load.
+ * The ratio is the median of the per-round ratios.
  *
- * Per config: tokens/s (median of ≥ 10 steps after warm-up: forward, backward, AdamW update),
- * sgemm GFLOP/s (1024³), model FLOPs utilisation against that sgemm peak, peak memory, and
- * generation tokens/s with and without the KV cache.
+ * Per config also: sgemm GFLOP/s (1024³) of both sides, model FLOPs utilisation, peak memory,
+ * generation with and without the KV cache, and evaluation rows/s (batched greedy generation).
  */
 import * as tf from "@tensorflow/tfjs";
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -16,10 +16,13 @@ import { formatBytes, memoryUse, withHeapGuard } from "../lib/backend/heap.ts";
 import { type BackendInfo, initBackend } from "../lib/backend/ladder.ts";
 import { UsageError } from "../lib/errors.ts";
 import { type GPT, type GPTConfig, createGPT, presets } from "../lib/model/gpt.ts";
+import { type ReferenceHeader, TorchReference, referenceUnavailable } from "./torch-reference.ts";
 
 export const BENCH_CONFIGS: Record<string, { model: GPTConfig; batch: number }> = {
   A: { model: presets.benchA, batch: 16 },
   B: { model: presets.benchB, batch: 8 },
+  /** The experiment notebooks' shape (notebooks/*.ipynb, full size): tiny at context 384, byte vocabulary. */
+  NOTEBOOK: { model: { ...presets.tiny, blockSize: 384, vocabSize: 260 }, batch: 16 },
 };
 
 export interface BenchResult {
@@ -27,26 +30,37 @@ export interface BenchResult {
   backend: string;
   threads: number;
   batch: number;
+  block: number;
   params: number;
+  /** Median over the rounds of each round's median step. */
   tokens_per_s: number;
   /** Tokens per second of CPU time (all threads): less sensitive to other load than wall time. */
   tokens_per_cpu_s: number;
   step_ms: number;
-  steps: number;
+  rounds: number;
+  steps_per_round: number;
   sgemm_gflops: number;
   /** Model FLOPs per second over the sgemm rate: 6·params + attention per token. */
   mfu: number;
+  /** Largest wasm heap seen (it never shrinks), and the process's peak resident memory. */
   wasm_heap_bytes?: number;
   max_rss_bytes: number;
   gen_new_tokens: number;
   gen_tokens_per_s_cache: number;
   gen_tokens_per_s_nocache: number;
   kv_speedup: number;
+  /** Batched greedy generation: prompts finished per second (batch of eval_batch, eval_new_tokens each). */
+  eval_greedy_rows_per_s: number;
+  eval_batch: number;
+  eval_new_tokens: number;
   torch_tokens_per_s?: number;
   torch_tokens_per_cpu_s?: number;
+  /** Median of the per-round ratios ours / PyTorch (wall clock), and each round's. */
   ratio?: number;
-  /** Ratio of tokens per CPU-second (ours / PyTorch's). */
+  ratio_rounds?: number[];
+  /** Median per-round ratio of tokens per CPU-second. */
   cpu_ratio?: number;
+  reference?: { blas: string; core_type: string | null; threads: number; sgemm_gflops: number; torch: string };
   torch_note?: string;
 }
 
@@ -54,6 +68,7 @@ interface Options {
   configs: string[];
   json: boolean;
   steps: number;
+  rounds: number;
   warmup: number;
   torch: boolean;
   genTokens: number;
@@ -68,6 +83,7 @@ function parseOptions(argv: string[]): Options {
         config: { type: "string", multiple: true },
         json: { type: "boolean" },
         steps: { type: "string" },
+        rounds: { type: "string" },
         warmup: { type: "string" },
         "no-torch": { type: "boolean" },
         "gen-tokens": { type: "string" },
@@ -75,11 +91,11 @@ function parseOptions(argv: string[]): Options {
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError(`symtune bench: ${(error as Error).message.split(".")[0]}; the options are --config A|B, --json, --steps N, --warmup N, --gen-tokens N, --no-torch`);
+    throw new UsageError(`symtune bench: ${(error as Error).message.split(".")[0]}; the options are --config A|B|notebook, --json, --steps N, --rounds N, --warmup N, --gen-tokens N, --no-torch`);
   }
-  const configs = (values.config ?? ["A", "B"]).map((c) => c.toUpperCase());
+  const configs = (values.config ?? ["A", "B", "notebook"]).map((c) => c.toUpperCase());
   for (const c of configs) {
-    if (!BENCH_CONFIGS[c]) throw new UsageError(`symtune bench: --config must be A or B, not "${c}"`);
+    if (!BENCH_CONFIGS[c]) throw new UsageError(`symtune bench: --config must be A, B or notebook, not "${c}"`);
   }
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
     if (raw === undefined) return fallback;
@@ -90,7 +106,8 @@ function parseOptions(argv: string[]): Options {
   return {
     configs,
     json: values.json === true,
-    steps: int("steps", values.steps, 10, 1),
+    steps: int("steps", values.steps, 4, 1),
+    rounds: int("rounds", values.rounds, 3, 1),
     warmup: int("warmup", values.warmup, 2, 0),
     torch: values["no-torch"] !== true,
     genTokens: int("gen-tokens", values["gen-tokens"], 256, 1),
@@ -101,6 +118,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Single-precision matmul rate at 1024³ on the active backend (median of 5). */
 export function sgemmGflops(n = 1024): number {
@@ -152,92 +170,120 @@ function trainStep(model: GPT, optimizer: Optimizer, idx: tf.Tensor2D, targets: 
   });
 }
 
+type GenerateIds = (m: GPT, p: number[][], o: { maxNewTokens: number; useCache: boolean; isDone?: () => boolean }) => Promise<number[][]>;
+const loadGenerate = async () => ((await import("../lib/model/generate.ts")) as unknown as { generateIds: GenerateIds }).generateIds;
+
 async function generationRate(model: GPT, newTokens: number, useCache: boolean): Promise<number> {
-  const { generateIds } = (await import("../lib/model/generate.ts")) as {
-    generateIds(m: GPT, p: number[][], o: { maxNewTokens: number; useCache: boolean }): Promise<number[][]>;
-  };
+  const generateIds = await loadGenerate();
   await generateIds(model, [[1]], { maxNewTokens: 4, useCache });
   const t0 = performance.now();
   const out = await generateIds(model, [[1]], { maxNewTokens: newTokens, useCache });
   return out[0].length / ((performance.now() - t0) / 1000);
 }
 
-function torchReference(config: GPTConfig, batch: number, steps: number): { tokens_per_s?: number; tokens_per_cpu_s?: number; note?: string } {
-  const script = fileURLToPath(new URL("./reference.py", import.meta.url));
-  const probe = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) return { note: "PyTorch not importable by /usr/bin/python3 (apt-get install python3-torch)" };
-  const args = [
-    script, "--vocab", String(config.vocabSize), "--block", String(config.blockSize), "--embd", String(config.nEmbd),
-    "--layers", String(config.nLayer), "--heads", String(config.nHead), "--batch", String(batch), "--steps", String(steps),
-  ];
-  const run = spawnSync("/usr/bin/python3", args, { encoding: "utf8", timeout: 600_000 });
-  if (run.status !== 0) return { note: `the PyTorch reference failed: ${(run.stderr || run.stdout).trim().split("\n").at(-1)}` };
-  return JSON.parse(run.stdout.trim().split("\n").at(-1)!) as { tokens_per_s: number; tokens_per_cpu_s: number };
+/** Rows per second of batched greedy generation with the cache: `batch` prompts of 16 tokens. */
+async function greedyRowsPerS(model: GPT, batch: number, newTokens: number): Promise<number> {
+  const generateIds = await loadGenerate();
+  const V = model.config.vocabSize;
+  const prompts = Array.from({ length: batch }, (_, r) => Array.from({ length: 16 }, (_, i) => (r * 31 + i * 7) % V));
+  const t0 = performance.now();
+  await generateIds(model, prompts, { maxNewTokens: newTokens, useCache: true });
+  return batch / ((performance.now() - t0) / 1000);
+}
+
+interface Timing {
+  tokensPerS: number;
+  tokensPerCpuS: number;
+  stepMs: number;
 }
 
 export async function benchConfig(name: string, options: Omit<Options, "configs" | "json">, backend: BackendInfo, sgemm: number): Promise<BenchResult> {
   const { model: config, batch } = BENCH_CONFIGS[name];
+  const tokens = batch * config.blockSize;
+  let reference: TorchReference | undefined;
+  let torchNote = options.torch ? referenceUnavailable() : undefined;
+  if (options.torch && !torchNote) {
+    try {
+      reference = await TorchReference.start(config, batch, options.warmup);
+    } catch (error) {
+      torchNote = (error as Error).message;
+    }
+  }
   const model = createGPT(config, 0);
   const { optimizer } = await makeOptimizer(model);
   const keyOf = new Map(Object.entries(model.variables).map(([key, v]) => [v.name, key]));
   const idx = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 1) as tf.Tensor2D;
   const targets = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 2) as tf.Tensor2D;
-  const times: number[] = [];
-  const cpuTimes: number[] = [];
-  try {
-    for (let s = 0; s < options.warmup + options.steps; s++) {
+  const step = () => withHeapGuard(() => trainStep(model, optimizer, idx, targets, keyOf), { microBatch: batch, blockSize: config.blockSize });
+  const measure = (steps: number): Timing => {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    for (let s = 0; s < steps; s++) {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
-      withHeapGuard(() => trainStep(model, optimizer, idx, targets, keyOf), { microBatch: batch, blockSize: config.blockSize });
+      step();
       const c = process.cpuUsage(c0);
-      if (s >= options.warmup) {
-        times.push(performance.now() - t0);
-        cpuTimes.push((c.user + c.system) / 1000);
-      }
+      times.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    const stepMs = median(times);
-    const tokensPerCpuS = (batch * config.blockSize) / (median(cpuTimes) / 1000);
-    const tokensPerS = (batch * config.blockSize) / (stepMs / 1000);
+    return { tokensPerS: tokens / (median(times) / 1000), tokensPerCpuS: tokens / (median(cpu) / 1000), stepMs: median(times) };
+  };
+  try {
+    for (let s = 0; s < options.warmup; s++) step();
+    const ours: Timing[] = [];
+    const theirs: { tokens_per_s: number; tokens_per_cpu_s: number }[] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      ours.push(measure(options.steps));
+      if (reference) theirs.push(await reference.measure(options.steps));
+    }
+    const tokensPerS = median(ours.map((t) => t.tokensPerS));
     const params = model.paramCount();
     const flopsPerToken = 6 * params + 12 * config.nLayer * config.nEmbd * config.blockSize;
     const memory = memoryUse();
     const genTokens = Math.min(options.genTokens, config.blockSize);
     const genCache = await generationRate(model, genTokens, true);
     const genNoCache = await generationRate(model, genTokens, false);
+    const evalNew = Math.min(32, config.blockSize - 16);
     const result: BenchResult = {
       config: name,
       backend: backend.name,
       threads: backend.threads,
       batch,
+      block: config.blockSize,
       params,
       tokens_per_s: Math.round(tokensPerS),
-      tokens_per_cpu_s: Math.round(tokensPerCpuS),
-      step_ms: Math.round(stepMs * 10) / 10,
-      steps: times.length,
-      sgemm_gflops: Math.round(sgemm * 10) / 10,
-      mfu: Math.round(((flopsPerToken * tokensPerS) / (sgemm * 1e9)) * 1000) / 1000,
+      tokens_per_cpu_s: Math.round(median(ours.map((t) => t.tokensPerCpuS))),
+      step_ms: round(median(ours.map((t) => t.stepMs)), 1),
+      rounds: options.rounds,
+      steps_per_round: options.steps,
+      sgemm_gflops: round(sgemm, 1),
+      mfu: round((flopsPerToken * tokensPerS) / (sgemm * 1e9), 3),
       wasm_heap_bytes: memory.wasmHeapBytes,
       max_rss_bytes: process.resourceUsage().maxRSS * 1024,
       gen_new_tokens: genTokens,
-      gen_tokens_per_s_cache: Math.round(genCache * 10) / 10,
-      gen_tokens_per_s_nocache: Math.round(genNoCache * 10) / 10,
-      kv_speedup: Math.round((genCache / genNoCache) * 100) / 100,
+      gen_tokens_per_s_cache: round(genCache, 1),
+      gen_tokens_per_s_nocache: round(genNoCache, 1),
+      kv_speedup: round(genCache / genNoCache, 2),
+      eval_greedy_rows_per_s: round(await greedyRowsPerS(model, 16, evalNew), 2),
+      eval_batch: 16,
+      eval_new_tokens: evalNew,
     };
-    if (options.torch) {
-      const torch = torchReference(config, batch, Math.max(options.steps, 10));
-      if (torch.tokens_per_s) {
-        result.torch_tokens_per_s = Math.round(torch.tokens_per_s);
-        result.ratio = Math.round((tokensPerS / torch.tokens_per_s) * 1000) / 1000;
-        if (torch.tokens_per_cpu_s) {
-          result.torch_tokens_per_cpu_s = Math.round(torch.tokens_per_cpu_s);
-          result.cpu_ratio = Math.round((tokensPerCpuS / torch.tokens_per_cpu_s) * 1000) / 1000;
-        }
-      } else {
-        result.torch_note = torch.note;
-      }
+    if (reference && theirs.length) {
+      const ratios = ours.map((t, i) => t.tokensPerS / theirs[i].tokens_per_s);
+      const cpuRatios = ours.map((t, i) => t.tokensPerCpuS / theirs[i].tokens_per_cpu_s);
+      const h: ReferenceHeader = reference.header;
+      result.torch_tokens_per_s = Math.round(median(theirs.map((t) => t.tokens_per_s)));
+      result.torch_tokens_per_cpu_s = Math.round(median(theirs.map((t) => t.tokens_per_cpu_s)));
+      result.ratio = round(median(ratios), 3);
+      result.ratio_rounds = ratios.map((x) => round(x, 3));
+      result.cpu_ratio = round(median(cpuRatios), 3);
+      result.reference = { blas: h.blas, core_type: h.core_type, threads: h.threads, sgemm_gflops: round(h.sgemm_gflops, 1), torch: h.torch };
+    } else if (torchNote) {
+      result.torch_note = torchNote;
     }
     return result;
   } finally {
+    reference?.close();
     tf.dispose([idx, targets]);
     model.dispose();
   }
@@ -245,19 +291,23 @@ export async function benchConfig(name: string, options: Omit<Options, "configs"
 
 function describe(r: BenchResult): string {
   const lines = [
-    `config ${r.config}: ${r.backend} (${r.threads} thread${r.threads === 1 ? "" : "s"}), batch ${r.batch}, ${r.params.toLocaleString("en")} params`,
-    `  training      ${r.tokens_per_s.toLocaleString("en")} tokens/s (median step ${r.step_ms} ms over ${r.steps} steps)`,
+    `config ${r.config}: ${r.backend} (${r.threads} thread${r.threads === 1 ? "" : "s"}), batch ${r.batch} × ${r.block}, ${r.params.toLocaleString("en")} params`,
+    `  training      ${r.tokens_per_s.toLocaleString("en")} tokens/s (median step ${r.step_ms} ms; ${r.rounds} rounds of ${r.steps_per_round} steps)`,
+    `  CPU time      ${r.tokens_per_cpu_s.toLocaleString("en")} tokens per CPU-second (all threads)`,
   ];
-  lines.push(`  CPU time      ${r.tokens_per_cpu_s.toLocaleString("en")} tokens per CPU-second (all threads)`);
-  if (r.torch_tokens_per_s) {
-    lines.push(`  PyTorch CPU   ${r.torch_tokens_per_s.toLocaleString("en")} tokens/s (torch.set_num_threads(1))  → ratio ${r.ratio}×`);
-    if (r.cpu_ratio) lines.push(`                ${r.torch_tokens_per_cpu_s!.toLocaleString("en")} tokens per CPU-second  → ratio ${r.cpu_ratio}×`);
-  }
-  else if (r.torch_note) lines.push(`  PyTorch CPU   ${r.torch_note}`);
+  if (r.torch_tokens_per_s && r.reference) {
+    const ref = r.reference;
+    lines.push(
+      `  PyTorch CPU   ${r.torch_tokens_per_s.toLocaleString("en")} tokens/s (torch ${ref.torch}, ${ref.threads} thread${ref.threads === 1 ? "" : "s"}, ` +
+        `OpenBLAS ${ref.core_type ?? "?"} ${ref.sgemm_gflops} GFLOP/s sgemm, ${ref.blas})`,
+      `  ratio         ${r.ratio}× (median of rounds ${r.ratio_rounds!.join(", ")}); per CPU-second ${r.cpu_ratio}×`,
+    );
+  } else if (r.torch_note) lines.push(`  PyTorch CPU   ${r.torch_note}`);
   lines.push(
     `  sgemm         ${r.sgemm_gflops} GFLOP/s (1024³); model FLOPs utilisation ${(r.mfu * 100).toFixed(1)}%`,
     `  memory        ${r.wasm_heap_bytes ? `wasm heap ${formatBytes(r.wasm_heap_bytes)}, ` : ""}peak RSS ${formatBytes(r.max_rss_bytes)}`,
     `  generation    ${r.gen_tokens_per_s_cache} tokens/s with KV cache, ${r.gen_tokens_per_s_nocache} without (${r.gen_new_tokens} new tokens): ${r.kv_speedup}×`,
+    `  evaluation    ${r.eval_greedy_rows_per_s} rows/s greedy (batch ${r.eval_batch}, ${r.eval_new_tokens} new tokens, KV cache)`,
   );
   return lines.join("\n");
 }
