@@ -4,13 +4,17 @@
  * held-out symbols from the evaluation pool) and flipped labels (binary tasks; exemplars and
  * query flipped; the flipped answer is scored correct). The prompts come from
  * lib/transforms/icl.ts; the same exemplars appear in every setting.
+ *
+ * Scored by rank classification (rank.ts) over the labels shown in the prompt (natural labels
+ * or symbols), so every result carries its chance level; prompts that do not fit the model's
+ * context are refused and counted, never cut.
  */
 import type { ClassificationTask, Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
 import { iclPrompts, iclRow } from "../transforms/icl.ts";
-import { evaluateRows, type EvalReport } from "./evaluate.ts";
+import { rankClassify, rankItemOf, type RankReport } from "./rank.ts";
 
 export interface IclSetting {
   name: string;
@@ -40,9 +44,14 @@ export interface IclEvalOptions {
 export interface IclResult {
   setting: string;
   task: string;
+  /** Prompts scored. */
   n: number;
-  /** Percent of queries answered with the expected label. */
+  /** Percent of queries whose expected label ranks first among the shown labels. */
   accuracy: number;
+  /** Percent a uniform guess gets (100 / number of labels). */
+  chance: number;
+  /** Prompts refused because they do not fit the model's context. */
+  refused: number;
 }
 
 function checkTasks(tasks: readonly ClassificationTask[], what: string): void {
@@ -71,12 +80,18 @@ export function iclEvalRows(tasks: readonly ClassificationTask[], setting: Setti
   );
 }
 
-/** Per-task accuracy (exact label) of a setting's report, plus the average over tasks. */
-export function iclResults(setting: string, report: EvalReport): IclResult[] {
-  const results = report.byTask
-    .filter((t) => t.task !== "all")
-    .map((t) => ({ setting, task: t.task, n: t.n, accuracy: t.exact_match }));
-  results.push({ setting, task: "average", n: report.scored.length, accuracy: mean(results.map((r) => r.accuracy)) });
+/** Per-task rank accuracy and chance of a setting, plus their average over tasks. */
+export function iclResults(setting: string, report: RankReport): IclResult[] {
+  const groups = report.byTask.length > 0 ? report.byTask : [report];
+  const results = groups.map((g) => ({ setting, task: g.task, n: g.n, accuracy: g.accuracy, chance: g.chance, refused: g.refused }));
+  results.push({
+    setting,
+    task: "average",
+    n: report.n,
+    accuracy: mean(results.map((r) => r.accuracy)),
+    chance: mean(results.map((r) => r.chance)),
+    refused: report.refused,
+  });
   return results;
 }
 
@@ -86,13 +101,13 @@ async function scoreSetting(
   tasks: readonly ClassificationTask[],
   setting: SettingSpec,
   options: IclEvalOptions,
-): Promise<{ report: EvalReport; results: IclResult[] }> {
-  const rows = iclEvalRows(tasks, setting, options);
-  // A label is one line: stop at the newline that would start the next exemplar; a label never
-  // needs more than the longest label's tokens (+2 for a stray space or newline).
-  const maxNewTokens = Math.max(...rows.map((r) => tokenizer.encode(r.output).length)) + 2;
-  const report = await evaluateRows(model, tokenizer, rows, { families: [], stop: ["\n"], maxNewTokens, batchSize: options.batchSize, name: setting.name });
-  return { report, results: iclResults(setting.name, report) };
+): Promise<IclResult[]> {
+  const items = iclEvalRows(tasks, setting, options).map((r) => rankItemOf(r));
+  const report = await rankClassify(model, tokenizer, items, { batchSize: options.batchSize });
+  if (report.n === 0) {
+    throw new UsageError(`${setting.name}: all ${report.refused} prompts are longer than the model's context of ${model.config.blockSize} tokens; use a smaller k or a longer context`);
+  }
+  return iclResults(setting.name, report);
 }
 
 function mean(values: readonly number[]): number {
@@ -108,13 +123,13 @@ export async function evaluateIclSettings(
 ): Promise<IclResult[]> {
   checkTasks(tasks, "evaluateIclSettings");
   const out: IclResult[] = [];
-  for (const setting of ICL_SETTINGS) out.push(...(await scoreSetting(model, tokenizer, tasks, setting, options)).results);
+  for (const setting of ICL_SETTINGS) out.push(...(await scoreSetting(model, tokenizer, tasks, setting, options)));
   return out;
 }
 
 /**
  * Flipped labels on binary tasks, with relevant labels and no instruction (the paper's
- * setting): accuracy is the share of queries answered with the flipped label.
+ * setting): accuracy is the share of queries whose flipped label ranks first.
  */
 export async function evaluateFlippedLabels(
   model: GPT,
@@ -125,5 +140,5 @@ export async function evaluateFlippedLabels(
   const binary = tasks.filter((t) => t.labels.length === 2);
   checkTasks(binary, "evaluateFlippedLabels (binary tasks)");
   const setting = { name: "flipped labels", instruction: false, relevantLabels: true, flip: true };
-  return (await scoreSetting(model, tokenizer, binary, setting, options)).results;
+  return scoreSetting(model, tokenizer, binary, setting, options);
 }

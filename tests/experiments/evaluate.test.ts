@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { classificationTasks } from "../../lib/collections/classification/index.ts";
 import type { Row } from "../../lib/collections/types.ts";
-import { evaluateRows, report } from "../../lib/eval/evaluate.ts";
-import { ICL_SETTINGS, iclEvalRows, iclResults } from "../../lib/eval/icl.ts";
-import { scorePredictions } from "../../lib/eval/score.ts";
+import { evaluateRows } from "../../lib/eval/evaluate.ts";
+import { evaluateFlippedLabels, ICL_SETTINGS, iclEvalRows } from "../../lib/eval/icl.ts";
+import { rankItemOf } from "../../lib/eval/rank.ts";
+import * as tf from "@tensorflow/tfjs";
 import { fol } from "../../lib/collections/families/fol.ts";
 import { createGPT } from "../../lib/model/gpt.ts";
-import { CharTokenizer } from "../../lib/model/tokenizer.ts";
+import { ByteTokenizer, CharTokenizer } from "../../lib/model/tokenizer.ts";
 import { toPrompt } from "../../lib/collections/prompt.ts";
 import { train } from "../../lib/train/trainer.ts";
 
@@ -62,14 +63,36 @@ describe("in-context settings and flipped labels", () => {
     expect(binary[0]!.labels).not.toContain(neither![0]!.output);
   });
 
-  it("scores the flipped label as correct and the true label as wrong", async () => {
+  it("ranks the flipped label as the answer, among the labels shown", () => {
     const rows = iclEvalRows(binary, { name: "flipped labels", instruction: false, relevantLabels: true, flip: true }, { perTask: 4, k: 2, seed: 1 });
-    const flippedAnswers = rows.map((r) => r.output);
-    const trueAnswers = rows.map((r) => String(r.meta.queryLabel));
-    expect(flippedAnswers).not.toEqual(trueAnswers);
-    const following = iclResults("flipped labels", report("f", await scorePredictions(rows, flippedAnswers)));
-    const ignoring = iclResults("flipped labels", report("f", await scorePredictions(rows, trueAnswers)));
-    expect(following.at(-1)).toMatchObject({ task: "average", accuracy: 100, n: 8 });
-    expect(ignoring.at(-1)).toMatchObject({ task: "average", accuracy: 0 });
+    for (const row of rows) {
+      const item = rankItemOf(row);
+      const task = binary.find((t) => t.name === row.task)!;
+      expect([...item.candidates].sort()).toEqual([...task.labels].sort());
+      expect(item.answer).not.toBe(row.meta.queryLabel);
+      expect(item.candidates).toContain(row.meta.queryLabel);
+    }
+  });
+
+  it("an indifferent model ranks by label length alone; the chance level is shown beside the accuracy", async () => {
+    const tokenizer = new ByteTokenizer();
+    const model = createGPT({ vocabSize: tokenizer.vocabSize, blockSize: 512, nLayer: 1, nHead: 1, nEmbd: 8 }, 0);
+    // The final LayerNorm outputs zeros: every logit is 0, every label equally likely.
+    model.variables["ln_f.weight"]!.assign(tf.zeros([8]));
+    const options = { perTask: 3, k: 1, seed: 2 };
+    const results = await evaluateFlippedLabels(model, tokenizer, binary, options);
+    const average = results.at(-1)!;
+    expect(average).toMatchObject({ setting: "flipped labels", task: "average", n: 6, refused: 0, chance: 50 });
+    // Every token costs log V, so the summed score prefers the shorter label; equal lengths tie.
+    const rows = iclEvalRows(binary, { name: "flipped labels", instruction: false, relevantLabels: true, flip: true }, options);
+    const credit = (row: (typeof rows)[number]): number => {
+      const other = rankItemOf(row).candidates.find((c) => c !== row.output)!;
+      const [mine, theirs] = [tokenizer.encode(row.output).length, tokenizer.encode(other).length];
+      return mine < theirs ? 1 : mine === theirs ? 0.5 : 0;
+    };
+    const perTask = binary.map((t) => rows.filter((r) => r.task === t.name).map(credit));
+    const expected = (100 * perTask.reduce((a, c) => a + c.reduce((x, y) => x + y, 0) / c.length, 0)) / perTask.length;
+    expect(average.accuracy).toBeCloseTo(expected, 6);
+    model.dispose();
   });
 });
