@@ -29,7 +29,6 @@ export * from "./train/trainer.ts";
 export * from "./plot/figure.ts";
 export * from "./plot/builders.ts";
 export * from "./plot/live.ts";
-export * from "./plot/table.ts";
 export * from "./plot/static.ts";
 export * from "./runs/registry.ts";
 export * from "./runs/views.ts";

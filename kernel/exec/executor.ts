@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { toMimeBundle } from "../../lib/display/bundle.ts";
+import { toMimeBundle } from "../../lib/display/mime.ts";
 import { display } from "../../lib/display/display.ts";
 import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.ts";
 import type { MagicContext } from "../magics/types.ts";

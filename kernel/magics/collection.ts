@@ -82,14 +82,14 @@ async function split(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
   const parts = collection.split({ test: args.test as number, valid: args.valid as number, heldOutTasks: heldOut, seed: args.seed as number });
   const prefix = (args.as as string | undefined) ?? firstTarget(args)!;
   for (const part of ["train", "valid", "test"] as const) storeAs("%collection split", `${prefix}_${part}`, parts[part], ctx.scope);
-  const { RecordTable } = await import("../../lib/collections/table.ts");
-  return new RecordTable(
+  const { table } = await import("../../lib/display/table.ts");
+  return table(
     (["train", "valid", "test"] as const).map((part) => ({
       variable: `${prefix}_${part}`,
       rows: parts[part].size,
       tasks: new Set(parts[part].rows.map((r) => r.task)).size,
     })),
-    `split of "${collection.name}" (seed ${args.seed})`,
+    { caption: `split of "${collection.name}" (seed ${args.seed})` },
   );
 }
 
@@ -145,9 +145,9 @@ registerMagic({
         return load(args, ctx);
       case "list": {
         const { listFamilies } = await import("../../lib/collections/registry.ts");
-        const { RecordTable } = await import("../../lib/collections/table.ts");
+        const { table } = await import("../../lib/display/table.ts");
         const infos = listFamilies().map(({ name, kind, domain, form, checker, role }) => ({ name, kind, domain, form, checker, role: role ?? "" }));
-        return new RecordTable(infos, `${infos.length} built-in collections`);
+        return table(infos, { caption: `${infos.length} built-in collections` });
       }
       case "show":
         return (await collectionFromScope("%collection show", firstTarget(args), ctx.scope)).table((args.n as number | undefined) ?? 10);

@@ -84,7 +84,7 @@ registerMagic({
     const chosen = [args.on !== undefined, args.icl === true, args.flipped === true].filter(Boolean).length;
     if (chosen !== 1) throw new UsageError("%eval: give exactly one of --on VAR, --icl or --flipped");
     const target = await modelFrom(args.model, ctx.scope);
-    const { resultsTable } = await import("../../lib/plot/table.ts");
+    const { table } = await import("../../lib/display/table.ts");
     const label = (args.name as string | undefined) ?? (args.icl ? "icl" : args.flipped ? "flipped" : String(args.on));
     if (args.on !== undefined) {
       const { evaluateRows } = await import("../../lib/eval/evaluate.ts");
@@ -106,6 +106,6 @@ registerMagic({
     const averages = Object.fromEntries(results.filter((r) => r.task === "average").map((r) => [`${label}:${r.setting}`, r.accuracy]));
     target.run?.logEval(target.step, averages);
     storeAs("%eval", args.as, results, ctx.scope);
-    return resultsTable(results.map((r) => ({ ...r })), { title: `${label}: accuracy (%)`, digits: 1 });
+    return table(results.map((r) => ({ ...r })), { caption: `${label}: accuracy`, digits: 1, units: { accuracy: "%" } });
   },
 });

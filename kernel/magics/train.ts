@@ -179,8 +179,8 @@ registerMagic({
     if (result.train.stopped === "interrupted") {
       ctx.print(`interrupted at step ${result.train.step}; the model is kept${result.checkpoint ? ` and saved to ${result.checkpoint}` : ""}\n`);
     }
-    const { resultsTable } = await import("../../lib/plot/table.ts");
-    return resultsTable(
+    const { table } = await import("../../lib/display/table.ts");
+    return table(
       [
         {
           run: result.runId ?? "",
@@ -189,11 +189,11 @@ registerMagic({
           steps: result.train.step,
           final_loss: result.train.losses.at(-1) ?? null,
           params: result.model.paramCount(),
-          wall_s: Number(result.train.seconds.toFixed(1)),
+          wall_s: result.train.seconds,
           ...Object.fromEntries(Object.entries(result.counts).map(([k, v]) => [`n_${k}`, v])),
         },
       ],
-      { title: `%train ${stage}${given.as ? ` → ${String(given.as)}` : ""}` },
+      { caption: `%train ${stage}${given.as ? ` → ${String(given.as)}` : ""}`, digits: { final_loss: 3, wall_s: 1 } },
     );
   },
 });

@@ -12,7 +12,7 @@ import { UsageError } from "../errors.ts";
 import { tempSibling } from "../files.ts";
 import { toJsonLine, toPrompt, JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
 import { Rng } from "./rng.ts";
-import { RecordTable } from "./table.ts";
+import { table, type Table } from "../display/table.ts";
 import type { Row, Split } from "./types.ts";
 
 export { toPrompt, toJsonLine, type PromptPair, type JsonlLayout } from "./prompt.ts";
@@ -187,7 +187,7 @@ export class Collection implements Iterable<Row>, Displayable {
   }
 
   /** Per-task statistics as a table (what `%collection stats` shows). */
-  statsTable(): RecordTable {
+  statsTable(): Table {
     const byTask = new Map<string, Row[]>();
     for (const r of this.rows) {
       const list = byTask.get(r.task);
@@ -206,7 +206,7 @@ export class Collection implements Iterable<Row>, Displayable {
         "mean input chars": mean(rows, (r) => r.input.length),
         "mean output chars": mean(rows, (r) => r.output.length),
       }));
-    return new RecordTable(records, `"${this.name}": ${this.size} rows, ${byTask.size} tasks`);
+    return table(records, { caption: `"${this.name}": ${this.size} rows, ${byTask.size} tasks` });
   }
 
   toJSONL(layout: JsonlLayout = "prompt-completion"): string {
@@ -244,7 +244,7 @@ export class Collection implements Iterable<Row>, Displayable {
   }
 
   /** The first rows as a table, with the collection's size in the caption. */
-  table(limit = 20): RecordTable {
+  table(limit = 20): Table {
     const records = this.rows.slice(0, limit).map((r) => ({
       task: r.task,
       domain: r.domain,
@@ -257,12 +257,14 @@ export class Collection implements Iterable<Row>, Displayable {
     const tasks = new Set(this.rows.map((r) => r.task)).size;
     const shown = this.size > limit ? ` (first ${limit} shown)` : "";
     const skipped = this.report?.skipped ? `, ${this.report.skipped} malformed rows skipped` : "";
-    return new RecordTable(records, `"${this.name}": ${this.size} rows, ${tasks} task${tasks === 1 ? "" : "s"}${skipped}${shown}`, [
-      "task", "domain", "form", "instruction", "input", "output", "split",
-    ]);
+    return table(records, {
+      caption: `"${this.name}": ${this.size} rows, ${tasks} task${tasks === 1 ? "" : "s"}${skipped}${shown}`,
+      columns: ["task", "domain", "form", "instruction", "input", "output", "split"],
+      index: true,
+    });
   }
 
-  [displaySymbol](): Promise<MimeBundle> {
+  [displaySymbol](): MimeBundle {
     return this.table()[displaySymbol]();
   }
 

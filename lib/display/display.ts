@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../errors.ts";
-import { toMimeBundle } from "./bundle.ts";
+import { toMimeBundle } from "./mime.ts";
 import {
   type DisplayOptions,
   type DisplaySink,

@@ -9,7 +9,7 @@
  *   bar.close();
  */
 import { UsageError } from "../errors.ts";
-import { escapeHtml } from "./bundle.ts";
+import { escapeHtml } from "./html.ts";
 import { type DisplayHandle, display } from "./display.ts";
 import { type Displayable, type MimeBundle, displaySymbol, getDisplaySink } from "./protocol.ts";
 

@@ -9,7 +9,7 @@
  * difference of two accuracies, which more seeds do not shrink.
  */
 import { UsageError } from "../errors.ts";
-import { resultsTable, type ResultsTable } from "../plot/table.ts";
+import { table, type Table } from "../display/table.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 export interface EffectCheck {
@@ -57,8 +57,8 @@ function testSamplingError(treated: readonly number[], control: readonly number[
   return 196 * Math.sqrt((p * (1 - p) + q * (1 - q)) / n);
 }
 
-export function effectsTable(checks: readonly EffectCheck[], title = "Effects"): Promise<ResultsTable> {
-  return resultsTable(
+export function effectsTable(checks: readonly EffectCheck[], title = "Effects"): Table {
+  return table(
     checks.map((c) => ({
       effect: c.name,
       expected: c.expected,
@@ -67,6 +67,6 @@ export function effectsTable(checks: readonly EffectCheck[], title = "Effects"):
       seeds: c.difference.n,
       reproduced: c.reproduced ? "yes" : "no",
     })),
-    { title, digits: 1 },
+    { caption: title, digits: 1, units: { difference: " pts", ci95: " pts" } },
   );
 }

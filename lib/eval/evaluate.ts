@@ -13,7 +13,7 @@ import { UsageError } from "../errors.ts";
 import { generate } from "../model/generate.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
-import { resultsTable, type ResultsTable } from "../plot/table.ts";
+import { table, type Table } from "../display/table.ts";
 import { percent } from "./metrics.ts";
 import { scorePredictions, scoresByTask, type ScoredRow, type TaskScore } from "./score.ts";
 
@@ -41,7 +41,7 @@ export interface EvalReport {
   /** Percent of rows the checker accepted. */
   accuracy: number;
   /** The per-task table (danfojs-backed, renders in the notebook). */
-  table(): Promise<ResultsTable>;
+  table(): Table;
 }
 
 function rowsOf(rows: Collection | readonly Row[]): readonly Row[] {
@@ -95,6 +95,6 @@ export function report(name: string, scored: ScoredRow[]): EvalReport {
     scored,
     byTask,
     accuracy: percent(scored.map((s) => (s.correct ? 1 : 0))),
-    table: () => resultsTable(byTask.map((t) => ({ ...t })), { title: name, digits: 1 }),
+    table: () => table(byTask.map((t) => ({ ...t })), { caption: name, digits: 1, units: { accuracy: "%" } }),
   };
 }

@@ -6,8 +6,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmKernels } from "../backend/kernels/index.ts";
+import { modelView } from "../display/reprs.ts";
+import { displaySymbol, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
-import { type GPTConfig, validateConfig } from "./config.ts";
+import { type GPTConfig, presets, validateConfig } from "./config.ts";
 import { attention, crossEntropy, gelu, layerNorm, linear } from "./ops.ts";
 
 export type { GPTConfig } from "./config.ts";
@@ -45,6 +47,17 @@ export class GPT {
 
   paramCount(): number {
     return Object.values(this.variables).reduce((n, v) => n + v.size, 0);
+  }
+
+  /** The preset this model's shape comes from (the vocabulary may differ), if any. */
+  get preset(): string | undefined {
+    const { blockSize, nLayer, nHead, nEmbd } = this.config;
+    return Object.entries(presets).find(([, p]) => p.blockSize === blockSize && p.nLayer === nLayer && p.nHead === nHead && p.nEmbd === nEmbd)?.[0];
+  }
+
+  /** In a notebook: preset, parameter count and a table of the weights (not tfjs internals). */
+  [displaySymbol](): MimeBundle {
+    return modelView({ ...this.config }, this.variables, this.preset);
   }
 
   /** idx (B, T) int32 → logits (B, T, V). */

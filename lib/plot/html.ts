@@ -6,7 +6,8 @@
  * inside the div is what the reader sees.
  */
 import { randomUUID } from "node:crypto";
-import { plotlyBundle } from "./bundle.ts";
+import { escapeHtml } from "../display/html.ts";
+import { plotlyScript } from "./plotlyjs.ts";
 import type { PlotlyFigureJSON } from "./static.ts";
 
 /** inline: always carry the bundle; once: only the first time in this process; none: never. */
@@ -24,14 +25,10 @@ function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
 
-function escapeAttr(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-}
-
 /** A <script> that defines window.Plotly from the inlined bundle. */
 export function plotlyScriptTag(): string {
   // MathJaxConfig 'local' stops plotly from reconfiguring the notebook's own MathJax.
-  return `<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n<script>${scriptSafe(plotlyBundle())}</script>\n`;
+  return `<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n<script>${scriptSafe(plotlyScript())}</script>\n`;
 }
 
 /** The bundle's script tag if this process has not sent it yet (then marks it sent), else "". */
@@ -56,7 +53,7 @@ export function figureHtml(figure: PlotlyFigureJSON, options: HtmlOptions): stri
   if (options.plotlyJs === "once" && !bundleSent) include = true;
   if (include && options.plotlyJs === "once") bundleSent = true;
   const fallback = options.fallbackSvg
-    ? `<img alt="${escapeAttr(options.title ?? "figure")}" src="data:image/svg+xml;base64,${Buffer.from(options.fallbackSvg).toString("base64")}">`
+    ? `<img alt="${escapeHtml(options.title ?? "figure")}" src="data:image/svg+xml;base64,${Buffer.from(options.fallbackSvg).toString("base64")}">`
     : "";
   const payload = scriptSafe(JSON.stringify({ data: figure.data, layout: figure.layout, config: figure.config ?? {} }));
   const draw = `<script>
@@ -85,7 +82,7 @@ export function figureHtml(figure: PlotlyFigureJSON, options: HtmlOptions): stri
 /** A standalone HTML page for `save("fig.html")`: always carries the bundle. */
 export function figurePage(figure: PlotlyFigureJSON, title: string): string {
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeAttr(title)}</title></head>
+<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body>
 ${figureHtml(figure, { plotlyJs: "inline", title })}
 </body></html>

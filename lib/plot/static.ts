@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { plotlyBundle } from "./bundle.ts";
+import { plotlyScript } from "./plotlyjs.ts";
 
 export interface PlotlyFigureJSON {
   data: unknown[];
@@ -50,7 +50,7 @@ async function openSession(executablePath: string): Promise<{ browser: Browser; 
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
   const page = await browser.newPage();
   await page.setContent("<!doctype html><html><body></body></html>");
-  await page.addScriptTag({ content: plotlyBundle() }); // the minified copy parses faster
+  await page.addScriptTag({ content: plotlyScript() }); // the minified copy parses faster
   return { browser, page };
 }
 

@@ -11,6 +11,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { DataError, UsageError } from "../errors.ts";
+import { displaySymbol, type MimeBundle } from "../display/protocol.ts";
+import { table, type TableRow } from "../display/table.ts";
 import { appendJsonLine, writeFileAtomic } from "../files.ts";
 
 export interface RunConfig {
@@ -104,6 +106,30 @@ export class Run {
     const lines = this.metrics().filter((m): m is { kind: "step" } & StepRecord => m.kind === "step");
     return { steps: lines.map((m) => m.step), values: lines.map((m) => m.loss) };
   }
+
+  /** In a notebook: the run's overview row, as `%runs list` shows it. */
+  [displaySymbol](): MimeBundle {
+    return table([runOverview(this)], { caption: `run ${this.id} in ${this.dir}`, digits: { wall_s: 1 } })[displaySymbol]();
+  }
+}
+
+/** One run as a row: what `%runs list` shows and what a Run displays. */
+export function runOverview(run: Run): TableRow {
+  const s = run.summary();
+  const row: TableRow = {
+    id: run.id,
+    name: run.record.name,
+    stage: run.record.stage,
+    seed: run.record.seed,
+    backend: run.record.backend,
+    parent: run.record.parent ?? "",
+    status: s?.status ?? "running",
+    steps: s?.steps ?? null,
+    final_loss: s?.finalLoss ?? null,
+    wall_s: s ? s.wallSeconds : null,
+  };
+  for (const [k, v] of Object.entries(s?.metrics ?? {})) row[k] = v;
+  return row;
 }
 
 function readMetrics(dir: string): MetricLine[] {

@@ -1,51 +1,34 @@
 /** Tables over runs for `%runs list|show|compare`. */
 import { UsageError } from "../errors.ts";
-import { resultsTable, type ResultRow, type ResultsTable } from "../plot/table.ts";
-import { listRuns, openRun, runsDir, type Run } from "./registry.ts";
+import { table, type Table, type TableRow } from "../display/table.ts";
+import { listRuns, openRun, runOverview, runsDir } from "./registry.ts";
 
-function overviewRow(run: Run): ResultRow {
-  const s = run.summary();
-  const row: ResultRow = {
-    id: run.id,
-    name: run.record.name,
-    stage: run.record.stage,
-    seed: run.record.seed,
-    backend: run.record.backend,
-    parent: run.record.parent ?? "",
-    status: s?.status ?? "running",
-    steps: s?.steps ?? null,
-    final_loss: s?.finalLoss ?? null,
-    wall_s: s ? Number(s.wallSeconds.toFixed(1)) : null,
-  };
-  for (const [k, v] of Object.entries(s?.metrics ?? {})) row[k] = v;
-  return row;
-}
-
-export async function runsListTable(root = runsDir()): Promise<ResultsTable> {
+export function runsListTable(root = runsDir()): Table {
   const runs = listRuns(root);
-  return resultsTable(runs.map(overviewRow), { title: `${runs.length} run(s) in ${root}` });
+  return table(runs.map(runOverview), { caption: `${runs.length} run(s) in ${root}`, digits: { wall_s: 1 } });
 }
 
 /** One row per run with its headline metrics side by side. */
-export async function compareRunsTable(ids: readonly string[], root = runsDir()): Promise<ResultsTable> {
+export function compareRunsTable(ids: readonly string[], root = runsDir()): Table {
   if (ids.length === 0) throw new UsageError("%runs compare needs at least one run id (see `%runs list`)");
-  return resultsTable(ids.map((id) => overviewRow(openRun(id, root))), { title: `comparing ${ids.length} run(s)` });
+  return table(ids.map((id) => runOverview(openRun(id, root))), { caption: `comparing ${ids.length} run(s)`, digits: { wall_s: 1 } });
 }
 
 /** A run's config (flattened) and its eval lines. */
-export async function showRunTable(id: string, root = runsDir()): Promise<ResultsTable> {
+export function showRunTable(id: string, root = runsDir()): Table {
   const run = openRun(id, root);
-  const rows: ResultRow[] = [];
+  const rows: TableRow[] = [];
   const flat = (prefix: string, value: unknown): void => {
     if (value === undefined) return;
     if (value && typeof value === "object" && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value)) flat(prefix ? `${prefix}.${k}` : k, v);
-    } else rows.push({ key: prefix, value: typeof value === "object" ? JSON.stringify(value) : String(value) });
+    } else rows.push({ key: prefix, value: typeof value === "object" ? JSON.stringify(value) : (value as TableRow[string]) });
   };
   flat("", { ...run.record, summary: run.summary() ?? undefined });
   for (const line of run.metrics().filter((m) => m.kind === "eval")) {
     const { kind: _kind, step, ...rest } = line;
-    for (const [k, v] of Object.entries(rest)) rows.push({ key: `eval@${step}.${k}`, value: typeof v === "number" ? String(v) : JSON.stringify(v) });
+    for (const [k, v] of Object.entries(rest)) rows.push({ key: `eval@${step}.${k}`, value: typeof v === "number" ? v : JSON.stringify(v) });
   }
-  return resultsTable(rows, { title: `run ${run.id}` });
+  // Numbers stay numbers so the table rounds them (52.28, not 52.282722502999995).
+  return table(rows, { caption: `run ${run.id}` });
 }

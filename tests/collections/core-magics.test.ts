@@ -8,7 +8,7 @@ import "../../kernel/magics/symbol_tune.ts";
 import { magicHelp, runLineMagic } from "../../kernel/magics/registry.ts";
 import type { MagicContext } from "../../kernel/magics/types.ts";
 import { Collection } from "../../lib/collections/collection.ts";
-import { RecordTable } from "../../lib/collections/table.ts";
+import type { Table } from "../../lib/display/table.ts";
 import { displaySymbol } from "../../lib/display/protocol.ts";
 import { UsageError } from "../../lib/errors.ts";
 
@@ -37,10 +37,10 @@ describe("%collection", () => {
   it("shows, summarises, splits and exports a collection variable", async () => {
     const ctx = context();
     await runLineMagic("collection", "load data/samples --as all", ctx);
-    const shown = (await runLineMagic("collection", "show all --n 2", ctx)) as RecordTable;
-    expect(shown.records.length).toBe(2);
-    const stats = (await runLineMagic("collection", "stats all", ctx)) as RecordTable;
-    expect(stats.records.map((r) => [r.task, r.rows])).toEqual([["malls", 3], ["scan", 6], ["spider", 4]]);
+    const shown = (await runLineMagic("collection", "show all --n 2", ctx)) as Table;
+    expect(shown.rows.length).toBe(2);
+    const stats = (await runLineMagic("collection", "stats all", ctx)) as Table;
+    expect(stats.rows.map((r) => [r.task, r.rows])).toEqual([["malls", 3], ["scan", 6], ["spider", 4]]);
     await runLineMagic("collection", "split all --held-out spider --test 0 --as parts", ctx);
     expect((ctx.scope.parts_test as Collection).size).toBe(4);
     expect((ctx.scope.parts_train as Collection).size).toBe(9);

@@ -49,7 +49,7 @@ describe("display()", () => {
   });
 
   it("shows nothing more when a handle is a cell's last value", async () => {
-    const { toMimeBundle } = await import("../../lib/display/bundle.ts");
+    const { toMimeBundle } = await import("../../lib/display/mime.ts");
     expect(await toMimeBundle(display.text("once"))).toEqual({});
   });
 

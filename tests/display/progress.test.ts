@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { toMimeBundle } from "../../lib/display/bundle.ts";
+import { toMimeBundle } from "../../lib/display/mime.ts";
 import { formatClock, progress } from "../../lib/display/progress.ts";
 import { setDisplaySink } from "../../lib/display/protocol.ts";
 import { UsageError } from "../../lib/errors.ts";
@@ -79,8 +79,8 @@ describe("progress in a notebook", () => {
     expect(bar.statusText()).toBe("37/100 [00:12<00:20, 3.1 it/s] loss 1.234 lr 3e-4");
     const bundle = updates(sink.events).at(-1)!.kind === "update" ? (updates(sink.events).at(-1) as { bundle: Record<string, string> }).bundle : {};
     expect(bundle["text/html"]).toContain('<progress value="37" max="100"');
-    expect(bundle["text/html"]).toContain("<span>stage &#60;1&#62;</span>");
-    expect(bundle["text/html"]).toContain("37/100 [00:12&#60;00:20, 3.1 it/s] loss 1.234 lr 3e-4");
+    expect(bundle["text/html"]).toContain("<span>stage &lt;1&gt;</span>");
+    expect(bundle["text/html"]).toContain("37/100 [00:12&lt;00:20, 3.1 it/s] loss 1.234 lr 3e-4");
     expect(bundle["text/plain"]).toBe(
       "stage <1>:  37%|█████████               | 37/100 [00:12<00:20, 3.1 it/s] loss 1.234 lr 3e-4",
     );

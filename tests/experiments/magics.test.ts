@@ -6,7 +6,7 @@ import { displaySymbol } from "../../lib/display/protocol.ts";
 import type { Row } from "../../lib/collections/types.ts";
 import { Figure } from "../../lib/plot/figure.ts";
 import { closeStaticExport } from "../../lib/plot/static.ts";
-import type { ResultsTable } from "../../lib/plot/table.ts";
+import type { Table } from "../../lib/display/table.ts";
 import { openRun } from "../../lib/runs/registry.ts";
 import type { StageResult } from "../../lib/train/stages.ts";
 import "../../kernel/magics/index.ts";
@@ -34,14 +34,14 @@ function rows(kind: string, n: number): Row[] {
 const scope: Record<string, unknown> = { sym: rows("sym", 40), gen: rows("gen", 30), test: rows("sym", 4) };
 
 function cells(table: unknown): string[][] {
-  return (table as ResultsTable).cells();
+  return (table as Table).cells();
 }
 
 describe("%train, %eval, %runs, %plot in a notebook session", () => {
   it("%%train reads its config body and records the run", async () => {
     const ctx = recordingContext(scope);
     const body = "stage: injection\ndata: sym\nsteps: 2\nbatch-size: 4   # small\nblock-size: 32\nseed: 4";
-    const table = (await runCellMagic("train", "--as base", body, ctx)) as ResultsTable;
+    const table = (await runCellMagic("train", "--as base", body, ctx)) as Table;
     expect(table.columns.slice(0, 4)).toEqual(["run", "stage", "status", "steps"]);
     expect(cells(table)[0]!.slice(1, 4)).toEqual(["injection", "completed", "2"]);
     const base = scope.base as StageResult;
@@ -66,7 +66,7 @@ describe("%train, %eval, %runs, %plot in a notebook session", () => {
 
   it("%eval scores a model on rows and records the result in its run", async () => {
     const ctx = recordingContext(scope);
-    const table = (await runLineMagic("eval", "inst --on test --name smoke --as report", ctx)) as ResultsTable;
+    const table = (await runLineMagic("eval", "inst --on test --name smoke --as report", ctx)) as Table;
     expect(table.columns).toContain("accuracy");
     expect(cells(table)[0]![0]).toBe("sym");
     const evals = openRun((scope.inst as StageResult).runId!).metrics().filter((m) => m.kind === "eval");
@@ -76,10 +76,10 @@ describe("%train, %eval, %runs, %plot in a notebook session", () => {
 
   it("%runs lists and compares; %plot draws curves from runs and saves them", async () => {
     const ctx = recordingContext(scope);
-    const list = (await runLineMagic("runs", "list", ctx)) as ResultsTable;
+    const list = (await runLineMagic("runs", "list", ctx)) as Table;
     expect(cells(list)).toHaveLength(2);
     const ids = cells(list).map((r) => r[0]!);
-    const compare = (await runLineMagic("runs", `compare ${ids.join(" ")}`, ctx)) as ResultsTable;
+    const compare = (await runLineMagic("runs", `compare ${ids.join(" ")}`, ctx)) as Table;
     expect(cells(compare).map((r) => r[2])).toEqual(["injection", "infusion"]);
     const out = join(dir, "curves.html");
     const fig = (await runLineMagic("plot", `curves ${ids.join(" ")} --save ${out}`, ctx)) as Figure;

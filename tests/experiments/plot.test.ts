@@ -14,7 +14,7 @@ import { PLOTLY_MIME } from "../../lib/plot/figure.ts";
 import { resetPlotlyBundleSent } from "../../lib/plot/html.ts";
 import { LiveCurve } from "../../lib/plot/live.ts";
 import { chromiumPath, closeStaticExport } from "../../lib/plot/static.ts";
-import { resultsTable } from "../../lib/plot/table.ts";
+import { table as makeTable } from "../../lib/display/table.ts";
 
 afterAll(() => closeStaticExport());
 
@@ -160,19 +160,19 @@ describe("live training curve", () => {
 });
 
 describe("results table", () => {
-  it("renders rows as an HTML table backed by a danfojs DataFrame", async () => {
-    const table = await resultsTable(
+  it("renders rows as an HTML table and gives them as a danfojs DataFrame", async () => {
+    const table = makeTable(
       [
         { model: "base", symbolic: 20.123456, general: 40 },
         { model: "infusion", symbolic: 71.9, general: 44.3, note: "<b>" },
       ],
-      { title: "two-stage" },
+      { caption: "two-stage", digits: 3 },
     );
-    expect(table.frame.shape).toEqual([2, 4]);
+    expect((await table.dataFrame()).shape).toEqual([2, 4]);
     const html = table[displaySymbol]()["text/html"] as string;
-    expect(html).toContain("<th>model</th><th>symbolic</th><th>general</th><th>note</th>");
-    expect(html).toContain("<td>20.123</td>");
+    expect(html.match(/<th[^>]*>([^<]*)<\/th>/g)!.map((th) => th.replace(/<[^>]*>/g, ""))).toEqual(["model", "symbolic", "general", "note"]);
+    expect(html).toContain('<td style="text-align:right">20.123</td>');
     expect(html).toContain("&lt;b&gt;");
-    expect(table.toText().split("\n")[0]).toBe("two-stage");
+    expect(table.text().split("\n")[0]).toBe("two-stage");
   });
 });

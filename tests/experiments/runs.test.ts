@@ -68,14 +68,14 @@ describe("run registry", () => {
     const list = await runsListTable(root);
     expect(list.cells().map((r) => r[0])).toEqual([a.id, b.id]);
     const html = list[displaySymbol]()["text/html"] as string;
-    expect(html).toContain("<th>status</th>");
-    expect(html).toContain("<td>running</td>");
+    expect(html).toMatch(/<th[^>]*>status<\/th>/);
+    expect(html).toMatch(/<td[^>]*>running<\/td>/);
 
     const compare = await compareRunsTable([a.id, b.id], root);
     expect(compare.columns).toContain("symbolic");
     const show = await showRunTable(b.id, root);
     expect(show.cells()).toContainEqual(["eval@5.general", "30"]);
     expect(show.cells()).toContainEqual(["config.steps", "5"]);
-    await expect(compareRunsTable([], root)).rejects.toThrow("%runs compare needs at least one run id");
+    expect(() => compareRunsTable([], root)).toThrow("%runs compare needs at least one run id");
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import "../../kernel/magics/index.ts";
 import { magicNames, runCellMagic, runLineMagic } from "../../kernel/magics/registry.ts";
 import { formatDuration } from "../../kernel/magics/builtins/timing.ts";
-import { toMimeBundle } from "../../lib/display/bundle.ts";
+import { toMimeBundle } from "../../lib/display/mime.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { recordingContext } from "./context.ts";
 

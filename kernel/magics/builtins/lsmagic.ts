@@ -1,5 +1,5 @@
 /** %lsmagic: every registered magic with its one-line summary. */
-import { escapeHtml } from "../../../lib/display/bundle.ts";
+import { escapeHtml } from "../../../lib/display/html.ts";
 import { displaySymbol, type MimeBundle } from "../../../lib/display/protocol.ts";
 import { listMagics, registerMagic } from "../registry.ts";
 import type { MagicSpec } from "../types.ts";
