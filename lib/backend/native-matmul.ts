@@ -78,12 +78,12 @@ export function enableNativeMatmul(enabled: boolean): void {
   }
 }
 
-function session(transposeA: boolean, transposeB: boolean): Session {
-  const id = `${transposeA}${transposeB}`;
+/** The ONNX Runtime session for a graph, built once per id (and per thread count). */
+function graphSession(id: string, build: () => Uint8Array): Session {
   let s = sessions.get(id);
   if (!s) {
     s = load()!.newSession();
-    const model = matmulModel(transposeA, transposeB);
+    const model = build();
     s.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -95,6 +95,27 @@ function session(transposeA: boolean, transposeB: boolean): Session {
     sessions.set(id, s);
   }
   return s;
+}
+
+const session = (transposeA: boolean, transposeB: boolean) =>
+  graphSession(`matmul${transposeA}${transposeB}`, () => matmulModel(transposeA, transposeB));
+
+/** A float array and its shape, for runGraph. */
+export interface NativeTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/**
+ * Runs a graph (built by `build` the first time `id` is seen) on float inputs, writing each
+ * output into the pre-allocated array given for it (e.g. a view of the wasm heap: nothing is
+ * copied). Arrays must not live on a SharedArrayBuffer.
+ */
+export function runGraph(id: string, build: () => Uint8Array, inputs: Record<string, NativeTensor>, outputs: Record<string, NativeTensor>): void {
+  const { Tensor } = load()!;
+  const wrap = (ts: Record<string, NativeTensor>) =>
+    Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, new Tensor("float32", t.data, t.dims)]));
+  graphSession(id, build).run(wrap(inputs), wrap(outputs) as unknown as Record<string, null>, {});
 }
 
 /**

@@ -10,7 +10,8 @@ import { modelView } from "../display/reprs.ts";
 import { displaySymbol, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
 import { type GPTConfig, presets, validateConfig } from "./config.ts";
-import { attention, crossEntropy, gelu, layerNorm, linear } from "./ops.ts";
+import { attention, biasGelu, crossEntropy, layerNorm, linear, selfAttention } from "./ops.ts";
+import { packedLayout } from "./packing.ts";
 
 export type { GPTConfig } from "./config.ts";
 export { presets, gptConfig, countParams } from "./config.ts";
@@ -60,22 +61,34 @@ export class GPT {
     return modelView({ ...this.config }, this.variables, this.preset);
   }
 
-  /** idx (B, T) int32 → logits (B, T, V). */
-  logits(idx: tf.Tensor2D): tf.Tensor3D {
+  /**
+   * idx (B, T) int32 → logits (B, T, V). With `segments` (B, T) int32, each row is a packed
+   * run of examples: positions with the same segment id form one example, which attends only
+   * to itself (block-diagonal causal mask) and whose position ids start at 0.
+   */
+  logits(idx: tf.Tensor2D, segments?: tf.Tensor2D): tf.Tensor3D {
     const [B, T] = idx.shape;
     this.checkLength(T, 0);
+    if (segments && (segments.shape[0] !== B || segments.shape[1] !== T)) {
+      throw new UsageError(`segments have shape [${segments.shape}] but inputs have [${idx.shape}]; they must match`);
+    }
     return tf.tidy(() => {
-      const mask = tf.slice(this.causalMask, [0, 0], [T, T]) as tf.Tensor2D;
-      const x = this.trunk(idx, 0, (layer, q, k, v) => attention(q, k, v, mask));
+      const layout = segments ? packedLayout(segments) : null;
+      const mask = layout?.mask ?? (tf.reshape(tf.slice(this.causalMask, [0, 0], [T, T]), [1, 1, T, T]) as tf.Tensor4D);
+      const C = this.config.nEmbd;
+      const x = this.trunk(idx, 0, (layer, qkv) => {
+        const y = selfAttention(tf.reshape(qkv, [B, T, 3 * C]) as tf.Tensor3D, mask, this.config.nHead); // (B, T, C)
+        return tf.reshape(y, [B * T, C]) as tf.Tensor2D;
+      }, layout?.positions);
       return tf.reshape(this.head(x), [B, T, this.config.vocabSize]) as tf.Tensor3D;
     });
   }
 
   /**
    * Mean cross-entropy of next-token prediction. targets (B, T) int32; mask (B, T) with 1
-   * where the loss counts (e.g. completion tokens) and 0 elsewhere.
+   * where the loss counts (e.g. completion tokens) and 0 elsewhere; segments as in `logits`.
    */
-  loss(idx: tf.Tensor2D, targets: tf.Tensor2D, mask?: tf.Tensor2D): tf.Scalar {
+  loss(idx: tf.Tensor2D, targets: tf.Tensor2D, mask?: tf.Tensor2D, segments?: tf.Tensor2D): tf.Scalar {
     if (targets.shape[0] !== idx.shape[0] || targets.shape[1] !== idx.shape[1]) {
       throw new UsageError(`targets have shape [${targets.shape}] but inputs have [${idx.shape}]; they must match`);
     }
@@ -85,7 +98,7 @@ export class GPT {
     return tf.tidy(() => {
       const [B, T] = idx.shape;
       const N = B * T;
-      const logits = tf.reshape(this.logits(idx), [N, this.config.vocabSize]) as tf.Tensor2D;
+      const logits = tf.reshape(this.logits(idx, segments), [N, this.config.vocabSize]) as tf.Tensor2D;
       const flatMask = mask ? (tf.reshape(mask, [N]) as tf.Tensor1D) : undefined;
       return crossEntropy(logits, tf.reshape(targets, [N]) as tf.Tensor1D, flatMask);
     });
@@ -121,12 +134,18 @@ export class GPT {
     const logits = tf.tidy(() => {
       // One new token may see every cached position: no mask to add.
       const mask = t === 1 ? null : (tf.slice(this.causalMask, [past, 0], [t, total]) as tf.Tensor2D);
-      const x = this.trunk(idx, past, (layer, q, k, v) => {
+      const { nHead, nEmbd: C } = this.config;
+      // (B·t, C) → (B, H, t, D); for one new token the transpose moves nothing.
+      const heads = (m: tf.Tensor) =>
+        (t === 1 ? tf.reshape(m, [B, nHead, 1, C / nHead]) : tf.transpose(tf.reshape(m, [B, t, nHead, C / nHead]), [0, 2, 1, 3])) as tf.Tensor4D;
+      const x = this.trunk(idx, past, (layer, qkv) => {
+        const [q, k, v] = tf.split(qkv, 3, 1).map(heads);
         const old = cache.layers?.[layer];
         const kAll = old ? (tf.concat([old.k, k], 2) as tf.Tensor4D) : k;
         const vAll = old ? (tf.concat([old.v, v], 2) as tf.Tensor4D) : v;
         updated.push({ k: tf.keep(kAll), v: tf.keep(vAll) });
-        return attention(q, kAll, vAll, mask);
+        const y = attention(q, kAll, vAll, mask); // (B, H, t, D)
+        return tf.reshape(t === 1 ? y : tf.transpose(y, [0, 2, 1, 3]), [B * t, C]) as tf.Tensor2D;
       });
       return tf.reshape(this.head(x), [B, t, this.config.vocabSize]) as tf.Tensor3D;
     });
@@ -153,33 +172,34 @@ export class GPT {
 
   /**
    * Embeddings and all blocks; returns the final-LayerNormed residual stream (B·t, C).
-   * `attend` gets each layer's q, k, v (B, H, t, D) and returns (B, H, t, D).
+   * `attend` gets each layer's fused projection qkv (B·t, 3C) and returns the merged heads
+   * (B·t, C). Position ids are past…past+t−1 unless `positions` (B·t) int32 gives them.
    */
   private trunk(
     idx: tf.Tensor2D,
     past: number,
-    attend: (layer: number, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D) => tf.Tensor4D,
+    attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D,
+    positions?: tf.Tensor1D,
   ): tf.Tensor2D {
-    const { nLayer, nHead, nEmbd: C } = this.config;
+    const { nLayer, nEmbd: C } = this.config;
     const [B, t] = idx.shape;
-    const D = C / nHead;
     const w = this.variables;
     const tok = tf.gather(w["wte.weight"], tf.reshape(idx, [B * t])); // (B·t, C)
-    const pos = tf.slice(w["wpe.weight"], [past, 0], [t, C]); // (t, C)
-    let x = tf.reshape(tf.add(tf.reshape(tok, [B, t, C]), pos), [B * t, C]) as tf.Tensor2D;
-    // (B·t, C) → (B, H, t, D); for one new token the transpose moves nothing.
-    const heads = (m: tf.Tensor2D) =>
-      (t === 1 ? tf.reshape(m, [B, nHead, 1, D]) : tf.transpose(tf.reshape(m, [B, t, nHead, D]), [0, 2, 1, 3])) as tf.Tensor4D;
+    let x: tf.Tensor2D;
+    if (positions) {
+      x = tf.add(tok, tf.gather(w["wpe.weight"], positions)) as tf.Tensor2D;
+    } else {
+      const pos = tf.slice(w["wpe.weight"], [past, 0], [t, C]); // (t, C)
+      x = tf.reshape(tf.add(tf.reshape(tok, [B, t, C]), pos), [B * t, C]) as tf.Tensor2D;
+    }
     for (let l = 0; l < nLayer; l++) {
       const p = `h.${l}.`;
       const h = layerNorm(x, w[p + "ln_1.weight"] as tf.Tensor1D, w[p + "ln_1.bias"] as tf.Tensor1D);
       const qkv = linear(h, w[p + "attn.c_attn.weight"] as tf.Tensor2D, w[p + "attn.c_attn.bias"] as tf.Tensor1D);
-      const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor2D[]; // (B·t, C) each
-      const y = attend(l, heads(q), heads(k), heads(v)); // (B, H, t, D)
-      const merged = tf.reshape(t === 1 ? y : tf.transpose(y, [0, 2, 1, 3]), [B * t, C]) as tf.Tensor2D;
+      const merged = attend(l, qkv); // (B·t, C)
       x = tf.add(x, linear(merged, w[p + "attn.c_proj.weight"] as tf.Tensor2D, w[p + "attn.c_proj.bias"] as tf.Tensor1D));
       const h2 = layerNorm(x, w[p + "ln_2.weight"] as tf.Tensor1D, w[p + "ln_2.bias"] as tf.Tensor1D);
-      const up = gelu(linear(h2, w[p + "mlp.c_fc.weight"] as tf.Tensor2D, w[p + "mlp.c_fc.bias"] as tf.Tensor1D)) as tf.Tensor2D;
+      const up = biasGelu(tf.matMul(h2, w[p + "mlp.c_fc.weight"] as tf.Tensor2D), w[p + "mlp.c_fc.bias"] as tf.Tensor1D);
       x = tf.add(x, linear(up, w[p + "mlp.c_proj.weight"] as tf.Tensor2D, w[p + "mlp.c_proj.bias"] as tf.Tensor1D));
     }
     return layerNorm(x, w["ln_f.weight"] as tf.Tensor1D, w["ln_f.bias"] as tf.Tensor1D);

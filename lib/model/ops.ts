@@ -4,6 +4,13 @@
  * Shapes are written next to the tensors: B batch, T positions, C channels, H heads.
  */
 import * as tf from "@tensorflow/tfjs";
+import {
+  ATTENTION_GRAD_KERNEL,
+  ATTENTION_KERNEL,
+  BIAS_GELU_GRAD_KERNEL,
+  BIAS_GELU_KERNEL,
+  fusedKernelsAvailable,
+} from "../backend/kernels/fused.ts";
 import { GELU_KERNEL } from "../backend/kernels/gelu.ts";
 import { LAYER_NORM_KERNEL } from "../backend/kernels/layer-norm.ts";
 
@@ -76,6 +83,59 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   });
 }
 
+let fusedEnabled = process.env.SYMTUNE_FUSED !== "0";
+
+/** For tests and comparisons: turn the fused native kernels off (false) or back to auto (true). */
+export function enableFusedKernels(enabled: boolean): void {
+  fusedEnabled = enabled;
+}
+
+const useFused = () => fusedEnabled && fusedKernelsAvailable();
+
+/** gelu(h + b) for h (N, F), b (F): one native call each way when fused kernels are available. */
+export function biasGelu(h: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (!useFused()) return gelu(tf.add(h, b)) as tf.Tensor2D;
+  return biasGeluOp(h, b) as tf.Tensor2D;
+}
+
+const biasGeluOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [h, b] = args as tf.Tensor[];
+  (args[2] as tf.GradSaveFunc)([h, b]);
+  return {
+    value: tf.engine().runKernel(BIAS_GELU_KERNEL, { h, b }) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [hs, bs]: tf.Tensor[]) => tf.engine().runKernel(BIAS_GELU_GRAD_KERNEL, { h: hs, b: bs, dy }) as tf.Tensor[],
+  };
+});
+
+/**
+ * Causal self-attention from the fused projection qkv (B, T, 3C) = [q | k | v] to the merged
+ * heads (B, T, C). mask (B or 1, 1, T, T) is additive (0 allowed, large negative not): the
+ * causal mask, or a block-diagonal one for packed rows. On wasm with native kernels the whole
+ * of it — head split, scores, mask, softmax, ·V, merge — is one call forward and one backward.
+ */
+export function selfAttention(qkv: tf.Tensor3D, mask: tf.Tensor4D, heads: number): tf.Tensor3D {
+  const [B, T, C3] = qkv.shape;
+  const C = C3 / 3;
+  if (useFused()) {
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const x = args[0] as tf.Tensor;
+      const [y, p] = tf.engine().runKernel(ATTENTION_KERNEL, { qkv: x, mask }, { heads }) as tf.Tensor[];
+      (args[1] as tf.GradSaveFunc)([x, p]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor, [xs, ps]: tf.Tensor[]) => [tf.engine().runKernel(ATTENTION_GRAD_KERNEL, { qkv: xs, p: ps, dy }, { heads }) as tf.Tensor],
+      };
+    });
+    return op(qkv) as tf.Tensor3D;
+  }
+  return tf.tidy(() => {
+    const split = (m: tf.Tensor) => tf.transpose(tf.reshape(m, [B, T, heads, C / heads]), [0, 2, 1, 3]) as tf.Tensor4D;
+    const [q, k, v] = tf.split(qkv, 3, 2);
+    const y = attention(split(q), split(k), split(v), mask); // (B, H, T, D)
+    return tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D;
+  });
+}
+
 /** x (N, in) @ w (in, out) + b (out) → (N, out). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   return tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
@@ -83,10 +143,11 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tenso
 
 /**
  * Scaled dot-product attention with an additive mask.
- * q: (B, H, Tq, D), k and v: (B, H, Tk, D), mask: (Tq, Tk) with 0 where allowed and a large
- * negative number where not, or null when every position is allowed. Returns (B, H, Tq, D).
+ * q: (B, H, Tq, D), k and v: (B, H, Tk, D), mask: (Tq, Tk) or (B|1, 1, Tq, Tk) with 0 where
+ * allowed and a large negative number where not, or null when every position is allowed.
+ * Returns (B, H, Tq, D).
  */
-export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor2D | null): tf.Tensor4D {
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor | null): tf.Tensor4D {
   return tf.tidy(() => {
     // Scaling q (…, Tq, D) costs D/Tk of scaling the scores (…, Tq, Tk).
     const raw = tf.matMul(tf.mul(q, 1 / Math.sqrt(q.shape[3])), k, false, true); // (B, H, Tq, Tk)

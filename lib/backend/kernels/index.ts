@@ -2,6 +2,7 @@
 import "@tensorflow/tfjs-backend-wasm";
 /** Every kernel we add to or replace in tfjs's wasm backend (each checked against cpu in tests/backend). */
 import { registerBatchMatMul } from "./batch-matmul.ts";
+import { registerFusedKernels } from "./fused.ts";
 import { registerGelu } from "./gelu.ts";
 import { registerLayerNorm } from "./layer-norm.ts";
 import { registerLayoutKernels } from "./layout.ts";
@@ -16,4 +17,5 @@ export function registerWasmKernels(): void {
   registerBatchMatMul();
   registerLayerNorm();
   registerGelu();
+  registerFusedKernels();
 }

@@ -1,0 +1,148 @@
+/**
+ * ONNX graphs for the fused training kernels (kernels/fused.ts runs them on ONNX Runtime, in
+ * place on the wasm heap). Each replaces a run of tfjs kernels — one JavaScript dispatch and
+ * one full pass over memory each — by one native call whose element-wise work is vectorised
+ * and, like its products, spread over the session's threads.
+ *
+ * Attention, per layer: qkv (B, T, 3C) laid out as nn.Linear's output [q | k | v], heads
+ * split inside the graph; mask additive, broadcast over batch and heads. The softmax P is an
+ * output, kept for the backward graph (as tfjs kept it); q, k, v are re-split from qkv there.
+ */
+import { type Constant, type GraphNode, encodeModel } from "./onnx-graph.ts";
+
+const node = (op: string, inputs: string[], outputs: string[], attributes?: GraphNode["attributes"]): GraphNode => ({ op, inputs, outputs, attributes });
+const perm = (...p: number[]) => ({ perm: { ints: p } });
+const int64 = (name: string, values: number[], dims = [values.length]): Constant => ({ name, dims, values, int64: true });
+const scalar = (name: string, value: number): Constant => ({ name, dims: [], values: [value] });
+
+/** qkv (B, T, 3C) → q, k, v (B, H, T, D) each. */
+function splitHeads(heads: number, headDim: number): { nodes: GraphNode[]; constants: Constant[] } {
+  return {
+    nodes: [
+      node("Reshape", ["QKV", "shape5"], ["qkv5"]), // (B, T, 3, H, D)
+      node("Transpose", ["qkv5"], ["qkv6"], perm(2, 0, 3, 1, 4)), // (3, B, H, T, D)
+      node("Gather", ["qkv6", "i0"], ["q"], { axis: { int: 0 } }),
+      node("Gather", ["qkv6", "i1"], ["k"], { axis: { int: 0 } }),
+      node("Gather", ["qkv6", "i2"], ["v"], { axis: { int: 0 } }),
+    ],
+    constants: [int64("shape5", [0, 0, 3, heads, headDim]), int64("i0", [0], []), int64("i1", [1], []), int64("i2", [2], [])],
+  };
+}
+
+/** Y (B, T, C) and P (B, H, T, T) = softmax(q kᵀ/√D + M) from QKV (B, T, 3C) and M (B|1, 1, T, T). */
+export function attentionForwardModel(heads: number, headDim: number): Uint8Array {
+  const split = splitHeads(heads, headDim);
+  return encodeModel({
+    name: "symtune_attention",
+    inputs: [{ name: "QKV", dims: ["b", "t", "c3"] }, { name: "M", dims: ["mb", "one", "t1", "t2"] }],
+    outputs: [{ name: "Y", dims: ["b", "t", "c"] }, { name: "P", dims: ["b", "h", "t", "t"] }],
+    nodes: [
+      ...split.nodes,
+      node("Transpose", ["k"], ["kt"], perm(0, 1, 3, 2)),
+      node("MatMul", ["q", "kt"], ["s"]),
+      node("Mul", ["s", "scale"], ["ss"]),
+      node("Add", ["ss", "M"], ["sm"]),
+      node("Softmax", ["sm"], ["P"], { axis: { int: -1 } }),
+      node("MatMul", ["P", "v"], ["o"]), // (B, H, T, D)
+      node("Transpose", ["o"], ["ot"], perm(0, 2, 1, 3)),
+      node("Reshape", ["ot", "shape3"], ["Y"]),
+    ],
+    constants: [...split.constants, scalar("scale", 1 / Math.sqrt(headDim)), int64("shape3", [0, 0, heads * headDim])],
+  });
+}
+
+/** DQKV (B, T, 3C) from QKV, P (B, H, T, T) and DY (B, T, C): the gradient of attentionForwardModel's Y. */
+export function attentionBackwardModel(heads: number, headDim: number): Uint8Array {
+  const split = splitHeads(heads, headDim);
+  return encodeModel({
+    name: "symtune_attention_grad",
+    inputs: [{ name: "QKV", dims: ["b", "t", "c3"] }, { name: "P", dims: ["b", "h", "t", "t"] }, { name: "DY", dims: ["b", "t", "c"] }],
+    outputs: [{ name: "DQKV", dims: ["b", "t", "c3"] }],
+    nodes: [
+      ...split.nodes,
+      node("Reshape", ["DY", "shape4"], ["dy4"]),
+      node("Transpose", ["dy4"], ["do"], perm(0, 2, 1, 3)), // (B, H, T, D)
+      node("Transpose", ["P"], ["pt"], perm(0, 1, 3, 2)),
+      node("MatMul", ["pt", "do"], ["dv"]),
+      node("Transpose", ["v"], ["vt"], perm(0, 1, 3, 2)),
+      node("MatMul", ["do", "vt"], ["dp"]), // (B, H, T, T)
+      // softmax backward: dS = P ⊙ (dP − Σⱼ P dP); masked positions have P = 0, so dS = 0.
+      node("Mul", ["P", "dp"], ["pdp"]),
+      node("ReduceSum", ["pdp", "last"], ["rowsum"], { keepdims: { int: 1 } }),
+      node("Sub", ["dp", "rowsum"], ["dpc"]),
+      node("Mul", ["P", "dpc"], ["ds"]),
+      node("Mul", ["ds", "scale"], ["dss"]),
+      node("MatMul", ["dss", "k"], ["dq"]),
+      node("Transpose", ["dss"], ["dst"], perm(0, 1, 3, 2)),
+      node("MatMul", ["dst", "q"], ["dk"]),
+      node("Unsqueeze", ["dq", "first"], ["dq5"]),
+      node("Unsqueeze", ["dk", "first"], ["dk5"]),
+      node("Unsqueeze", ["dv", "first"], ["dv5"]),
+      node("Concat", ["dq5", "dk5", "dv5"], ["g"], { axis: { int: 0 } }), // (3, B, H, T, D)
+      node("Transpose", ["g"], ["gt"], perm(1, 3, 0, 2, 4)), // (B, T, 3, H, D)
+      node("Reshape", ["gt", "shape3"], ["DQKV"]),
+    ],
+    constants: [
+      ...split.constants,
+      scalar("scale", 1 / Math.sqrt(headDim)),
+      int64("shape4", [0, 0, heads, headDim]),
+      int64("shape3", [0, 0, -1]),
+      int64("last", [-1]),
+      int64("first", [0]),
+    ],
+  });
+}
+
+const GELU_K = Math.sqrt(2 / Math.PI);
+const GELU_C = 0.044715;
+
+/** u = H + B; t = tanh(√(2/π)(u + 0.044715u³)): the nodes both GELU graphs share. */
+const geluCore: GraphNode[] = [
+  node("Add", ["H", "B"], ["u"]),
+  node("Mul", ["u", "u"], ["u2"]),
+  node("Mul", ["u2", "c"], ["cu2"]),
+  node("Add", ["cu2", "one"], ["inner"]), // 1 + 0.044715u²
+  node("Mul", ["u", "inner"], ["z0"]),
+  node("Mul", ["z0", "k"], ["z"]),
+  node("Tanh", ["z"], ["t"]),
+  node("Add", ["t", "one"], ["t1"]),
+];
+const geluConstants = [scalar("c", GELU_C), scalar("one", 1), scalar("k", GELU_K), scalar("half", 0.5)];
+
+/** Y = gelu(H + B) (tanh form) for H (N, F) and B (F). */
+export function biasGeluForwardModel(): Uint8Array {
+  return encodeModel({
+    name: "symtune_bias_gelu",
+    inputs: [{ name: "H", dims: ["n", "f"] }, { name: "B", dims: ["f"] }],
+    outputs: [{ name: "Y", dims: ["n", "f"] }],
+    nodes: [...geluCore, node("Mul", ["u", "half"], ["uh"]), node("Mul", ["uh", "t1"], ["Y"])],
+    constants: geluConstants,
+  });
+}
+
+/**
+ * DH = DY ⊙ gelu′(H + B) and DB = Σ_rows DH, with
+ * gelu′(u) = ½(1 + t) + ½·u·(1 − t²)·√(2/π)·(1 + 3·0.044715u²).
+ */
+export function biasGeluBackwardModel(): Uint8Array {
+  return encodeModel({
+    name: "symtune_bias_gelu_grad",
+    inputs: [{ name: "H", dims: ["n", "f"] }, { name: "B", dims: ["f"] }, { name: "DY", dims: ["n", "f"] }],
+    outputs: [{ name: "DH", dims: ["n", "f"] }, { name: "DB", dims: ["f"] }],
+    nodes: [
+      ...geluCore,
+      node("Mul", ["t1", "half"], ["left"]),
+      node("Mul", ["t", "t"], ["tt"]),
+      node("Sub", ["one", "tt"], ["sech2"]),
+      node("Mul", ["u2", "c3"], ["c3u2"]),
+      node("Add", ["c3u2", "one"], ["dz0"]),
+      node("Mul", ["dz0", "khalf"], ["dz"]), // ½·√(2/π)·(1 + 3cu²)
+      node("Mul", ["sech2", "dz"], ["r0"]),
+      node("Mul", ["r0", "u"], ["right"]),
+      node("Add", ["left", "right"], ["slope"]),
+      node("Mul", ["DY", "slope"], ["DH"]),
+      node("ReduceSum", ["DH", "rows"], ["DB"], { keepdims: { int: 0 } }),
+    ],
+    constants: [...geluConstants, scalar("c3", 3 * GELU_C), scalar("khalf", 0.5 * GELU_K), int64("rows", [0])],
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * The fused training kernels on the wasm backend: each reads its inputs and writes its outputs
+ * in place on the wasm heap through one ONNX Runtime call (graphs in ../fused-graphs.ts).
+ * Available only where native products are (onnxruntime-node loaded, plain heap); lib/model/ops.ts
+ * falls back to tfjs ops elsewhere, and tests check the two agree.
+ *
+ *   SymtuneAttention      qkv (B, T, 3C), mask (B|1, 1, T, T); attr heads → [y (B, T, C), p (B, H, T, T)]
+ *   SymtuneAttentionGrad  qkv, p, dy (B, T, C); attr heads                → dqkv (B, T, 3C)
+ *   SymtuneBiasGelu       h (N, F), b (F)                                 → gelu(h + b) (N, F)
+ *   SymtuneBiasGeluGrad   h, b, dy (N, F)                                 → [dh (N, F), db (F)]
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  attentionBackwardModel,
+  attentionForwardModel,
+  biasGeluBackwardModel,
+  biasGeluForwardModel,
+} from "../fused-graphs.ts";
+import { type NativeTensor, nativeMatmulStatus, runGraph } from "../native-matmul.ts";
+import { type WasmBackend, f32, heapBuffer } from "./wasm-access.ts";
+
+export const ATTENTION_KERNEL = "SymtuneAttention";
+export const ATTENTION_GRAD_KERNEL = "SymtuneAttentionGrad";
+export const BIAS_GELU_KERNEL = "SymtuneBiasGelu";
+export const BIAS_GELU_GRAD_KERNEL = "SymtuneBiasGeluGrad";
+
+type Args = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
+
+/** Runs a graph with the kernel's inputs and freshly made outputs (views taken after every allocation). */
+function run(
+  backend: WasmBackend, id: string, build: () => Uint8Array,
+  inputs: Record<string, tf.TensorInfo>, outputs: Record<string, tf.TensorInfo>,
+): void {
+  const view = (ts: Record<string, tf.TensorInfo>) =>
+    Object.fromEntries(Object.entries(ts).map(([name, t]): [string, NativeTensor] => [name, { data: f32(backend, t), dims: t.shape }]));
+  runGraph(id, build, view(inputs), view(outputs));
+}
+
+function attention({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
+  const { qkv, mask } = inputs as { qkv: tf.TensorInfo; mask: tf.TensorInfo };
+  const heads = attrs!.heads as number;
+  const [B, T, C3] = qkv.shape;
+  const D = C3 / 3 / heads;
+  const b = backend as WasmBackend;
+  const y = b.makeOutput([B, T, C3 / 3], "float32");
+  const p = b.makeOutput([B, heads, T, T], "float32");
+  run(b, `attention${heads}x${D}`, () => attentionForwardModel(heads, D), { QKV: qkv, M: mask }, { Y: y, P: p });
+  return [y, p];
+}
+
+function attentionGrad({ inputs, backend, attrs }: Args): tf.TensorInfo {
+  const { qkv, p, dy } = inputs as { qkv: tf.TensorInfo; p: tf.TensorInfo; dy: tf.TensorInfo };
+  const heads = attrs!.heads as number;
+  const D = qkv.shape[2] / 3 / heads;
+  const b = backend as WasmBackend;
+  const dqkv = b.makeOutput(qkv.shape, "float32");
+  run(b, `attentionGrad${heads}x${D}`, () => attentionBackwardModel(heads, D), { QKV: qkv, P: p, DY: dy }, { DQKV: dqkv });
+  return dqkv;
+}
+
+function biasGelu({ inputs, backend }: Args): tf.TensorInfo {
+  const { h, b: bias } = inputs as { h: tf.TensorInfo; b: tf.TensorInfo };
+  const b = backend as WasmBackend;
+  const y = b.makeOutput(h.shape, "float32");
+  run(b, "biasGelu", biasGeluForwardModel, { H: h, B: bias }, { Y: y });
+  return y;
+}
+
+function biasGeluGrad({ inputs, backend }: Args): tf.TensorInfo[] {
+  const { h, b: bias, dy } = inputs as { h: tf.TensorInfo; b: tf.TensorInfo; dy: tf.TensorInfo };
+  const b = backend as WasmBackend;
+  const dh = b.makeOutput(h.shape, "float32");
+  const db = b.makeOutput(bias.shape, "float32");
+  run(b, "biasGeluGrad", biasGeluBackwardModel, { H: h, B: bias, DY: dy }, { DH: dh, DB: db });
+  return [dh, db];
+}
+
+/**
+ * Whether the fused kernels can run now: wasm active, native runtime loaded, and a heap the
+ * native binding accepts (the threaded build's SharedArrayBuffer it refuses).
+ */
+export function fusedKernelsAvailable(): boolean {
+  if (tf.getBackend() !== "wasm" || !tf.getKernel(ATTENTION_KERNEL, "wasm") || !nativeMatmulStatus().available) return false;
+  return !(heapBuffer(tf.backend() as WasmBackend) instanceof SharedArrayBuffer);
+}
+
+export function registerFusedKernels(): void {
+  const kernels: [string, (a: Args) => tf.TensorInfo | tf.TensorInfo[]][] = [
+    [ATTENTION_KERNEL, attention],
+    [ATTENTION_GRAD_KERNEL, attentionGrad],
+    [BIAS_GELU_KERNEL, biasGelu],
+    [BIAS_GELU_GRAD_KERNEL, biasGeluGrad],
+  ];
+  for (const [kernelName, kernelFunc] of kernels) {
+    if (!tf.getKernel(kernelName, "wasm")) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The fused native kernels (attention, bias+GELU; lib/backend/kernels/fused.ts) against the
+ * unfused tfjs path they replace, on random shapes: values and every gradient, max abs error
+ * asserted. Then the whole GPT: loss and gradients with the fused kernels on and off.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "../../lib/backend/ladder.ts";
+import { fusedKernelsAvailable } from "../../lib/backend/kernels/fused.ts";
+import { createGPT } from "../../lib/model/gpt.ts";
+import { biasGelu, enableFusedKernels, selfAttention } from "../../lib/model/ops.ts";
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+/** Runs `f` with the fused kernels on and then off; returns the largest difference of all outputs. */
+function fusedVsUnfused(f: () => tf.Tensor[]): number {
+  const run = (on: boolean) => {
+    enableFusedKernels(on);
+    try {
+      return tf.tidy(() => f().map((t) => t.dataSync().slice()));
+    } finally {
+      enableFusedKernels(true);
+    }
+  };
+  const fused = run(true);
+  const plain = run(false);
+  let worst = 0;
+  fused.forEach((values, i) => {
+    expect(values.length).toBe(plain[i].length);
+    values.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - plain[i][j]))));
+  });
+  return worst;
+}
+
+const causal = (T: number) =>
+  tf.tidy(() => tf.reshape(tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9), [1, 1, T, T]) as tf.Tensor4D);
+
+describe("fused kernels", () => {
+  it("run here (wasm with native ONNX Runtime)", () => {
+    expect(fusedKernelsAvailable()).toBe(true);
+  });
+
+  for (const [B, T, H, D] of [[2, 7, 3, 4], [3, 16, 2, 8], [1, 33, 4, 5]]) {
+    it(`attention forward and gradient equal the unfused path (B ${B}, T ${T}, H ${H}, D ${D})`, () => {
+      const qkv = tf.randomNormal([B, T, 3 * H * D], 0, 1, "float32", B * 100 + T);
+      const dy = tf.randomNormal([B, T, H * D], 0, 1, "float32", T);
+      const mask = causal(T);
+      const error = fusedVsUnfused(() => {
+        const { value, grads } = tf.valueAndGrads((x: tf.Tensor) => tf.sum(tf.mul(selfAttention(x as tf.Tensor3D, mask, H), dy)))([qkv]);
+        return [selfAttention(qkv as tf.Tensor3D, mask, H), value, ...grads];
+      });
+      expect(error).toBeLessThan(1e-4);
+      tf.dispose([qkv, dy, mask]);
+    });
+  }
+
+  it("attention with a per-row mask (B, 1, T, T) equals the unfused path", () => {
+    const [B, T, H, D] = [2, 9, 2, 4];
+    const qkv = tf.randomNormal([B, T, 3 * H * D], 0, 1, "float32", 7);
+    // Row 0: one causal example; row 1: two examples (0–3, 4–8), each causal.
+    const m = new Float32Array(B * T * T).fill(-1e9);
+    for (let i = 0; i < T; i++) for (let j = 0; j <= i; j++) m[i * T + j] = 0;
+    for (let i = 0; i < T; i++) for (let j = i < 4 ? 0 : 4; j <= i; j++) m[T * T + i * T + j] = 0;
+    const mask = tf.tensor4d(m, [B, 1, T, T]);
+    const error = fusedVsUnfused(() => tf.grads((x: tf.Tensor) => tf.sum(tf.square(selfAttention(x as tf.Tensor3D, mask, H))))([qkv]));
+    expect(error).toBeLessThan(1e-4);
+    tf.dispose([qkv, mask]);
+  });
+
+  for (const [N, F] of [[5, 12], [64, 130]]) {
+    it(`bias + GELU forward and gradients equal the unfused path (${N} × ${F})`, () => {
+      const h = tf.randomNormal([N, F], 0, 2, "float32", N);
+      const b = tf.randomNormal([F], 0, 1, "float32", F);
+      const dy = tf.randomNormal([N, F], 0, 1, "float32", 3);
+      const error = fusedVsUnfused(() => {
+        const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(biasGelu(x as tf.Tensor2D, y as tf.Tensor1D), dy)))([h, b]);
+        return [biasGelu(h as tf.Tensor2D, b as tf.Tensor1D), ...grads];
+      });
+      expect(error).toBeLessThan(1e-4);
+      tf.dispose([h, b, dy]);
+    });
+  }
+
+  it("a GPT's loss and every gradient are the same with the fused kernels on and off", () => {
+    const model = createGPT({ vocabSize: 50, blockSize: 24, nLayer: 2, nHead: 2, nEmbd: 16 }, 3);
+    const idx = tf.randomUniform([3, 24], 0, 50, "int32", 5) as tf.Tensor2D;
+    const targets = tf.randomUniform([3, 24], 0, 50, "int32", 6) as tf.Tensor2D;
+    const error = fusedVsUnfused(() => {
+      const { value, grads } = tf.variableGrads(() => model.loss(idx, targets), Object.values(model.variables));
+      return [value, ...Object.values(grads)];
+    });
+    expect(error).toBeLessThan(1e-5);
+    tf.dispose([idx, targets]);
+    model.dispose();
+  });
+});
