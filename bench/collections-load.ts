@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { loadCollection, streamRows } from "../lib/collections/load.ts";
-import { Rng } from "../lib/collections/rng.ts";
+import { Rng } from "../lib/rng.ts";
 
 const { values } = parseArgs({
   options: { mb: { type: "string", default: "200" }, file: { type: "string" } },

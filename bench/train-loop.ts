@@ -16,7 +16,7 @@ import { createGPT } from "../lib/model/gpt.ts";
 import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { train } from "../lib/train/trainer.ts";
 import { BENCH_CONFIGS } from "./bench.ts";
-import { Rng } from "../lib/collections/rng.ts";
+import { Rng } from "../lib/rng.ts";
 
 const { values } = parseArgs({
   options: {

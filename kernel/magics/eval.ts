@@ -35,8 +35,9 @@ async function modelFrom(name: unknown, scope: Record<string, unknown>): Promise
     throw new UsageError(`%eval: "${name}" is neither a %train result variable nor a run id (see %runs list)`);
   }
   await initBackend();
+  const { readTrainerState } = await import("../../lib/train/state.ts");
   const loaded = loadCheckpoint(run.checkpointDir);
-  return { model: loaded.model, tokenizer: loaded.tokenizer, run, step: loaded.trainer?.step ?? 0 };
+  return { model: loaded.model, tokenizer: loaded.tokenizer, run, step: readTrainerState(loaded.trainer, loaded.path)?.step ?? 0 };
 }
 
 function rowsFrom(name: unknown, scope: Record<string, unknown>): readonly Row[] {

@@ -119,7 +119,8 @@ export function argumentLines(spec: MagicSpec): string[] {
     if (arg.required) notes.push("required");
     const range = rangeWords(arg);
     if (range) notes.push(range);
-    if (arg.default !== undefined && !arg.flag) notes.push(`default: ${String(arg.default)}`);
+    const shown = arg.defaultText ?? (arg.default !== undefined && !arg.flag ? String(arg.default) : undefined);
+    if (shown !== undefined) notes.push(`default: ${shown}`);
     return [left, notes.length ? `${arg.help} (${notes.join("; ")})` : arg.help];
   });
   const width = Math.max(0, ...rows.map(([left]) => left.length));
@@ -190,14 +191,15 @@ function isOptionWord(word: string): boolean {
 
 /**
  * Parses `argLine` for `spec`. Returns option values under their keys (defaults filled in,
- * flags false unless given), positionals under their names, and every positional word in `_`.
+ * flags false unless given), positionals under their names, every positional word in `_`,
+ * and the keys of the arguments typed on the line in `_typed`.
  */
 export function parseMagicArgs(spec: MagicSpec, argLine: string): MagicArgs {
   const magic = `%${spec.name}`;
   const usage = usageLines(spec)[0];
   const options = spec.args.filter((a) => a.option);
   const positionals = spec.args.filter((a) => !a.option);
-  const result: MagicArgs = { _: [] };
+  const result: MagicArgs = { _: [], _typed: [] };
   for (const arg of spec.args) {
     if (arg.option && arg.flag) result[argKey(arg)] = arg.default ?? false;
     else if (arg.variadic) result[argKey(arg)] = arg.default ?? [];
@@ -245,7 +247,10 @@ export function parseMagicArgs(spec: MagicSpec, argLine: string): MagicArgs {
         // Combined short flags: -qv.
         const flags = [...rest].map((ch) => options.find((a) => a.short === ch && a.flag));
         if (flags.some((f) => !f)) arg = undefined;
-        else for (const f of flags) result[argKey(f!)] = true;
+        else for (const f of flags) {
+          result[argKey(f!)] = true;
+          given.add(f!);
+        }
       } else if (rest) {
         inline = rest.startsWith("=") ? rest.slice(1) : rest;
       }
@@ -310,6 +315,7 @@ export function parseMagicArgs(spec: MagicSpec, argLine: string): MagicArgs {
   if (p < positionalWords.length) {
     throw new UsageError(`${magic}: unexpected argument '${positionalWords[p]!.value}' (usage: ${usage})`);
   }
+  result._typed.push(...spec.args.filter((a) => given.has(a)).map(argKey));
   for (const arg of spec.args) {
     if (arg.required && !given.has(arg)) {
       const what = arg.option ? `option ${optionName(arg)}` : `argument ${arg.name}`;

@@ -12,11 +12,30 @@
  */
 import { UsageError } from "../../lib/errors.ts";
 import type { Row } from "../../lib/collections/types.ts";
+import { TRAIN_FIELDS, type TrainConfigKey } from "../../lib/train/config.ts";
 import { storeAs } from "./collection.ts";
 import { registerMagic } from "./registry.ts";
 import type { ArgSpec, MagicArgs } from "./types.ts";
 
 const STAGES = ["injection", "infusion", "one-stage", "symbol-tune", "instruction"] as const;
+
+/** The %train options of the training settings, generated from TrainConfig's one table. */
+const CONFIG_OPTIONS: TrainConfigKey[] = [
+  "steps", "batchSize", "accumulate", "lr", "minLr", "warmup", "weightDecay", "clip", "seed", "evalEvery", "checkpointEvery", "keepCheckpoints",
+];
+
+function configArg(key: TrainConfigKey): ArgSpec {
+  const field = TRAIN_FIELDS[key];
+  const integer = field.kind === "count" || field.kind === "integer";
+  return {
+    name: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+    option: true,
+    type: integer ? "integer" : "number",
+    min: field.kind === "count" ? 1 : field.kind === "positive" ? undefined : 0,
+    help: field.help,
+    defaultText: field.shown,
+  };
+}
 
 const ARGS: ArgSpec[] = [
   { name: "stage", option: true, choices: STAGES, help: "which stage to run" },
@@ -27,17 +46,10 @@ const ARGS: ArgSpec[] = [
   { name: "from", option: true, help: "start from: a %train result variable, a run id, or a checkpoint path (required for infusion)" },
   { name: "ratio", option: true, type: "number", help: "symbolic : general (default 0.84, the paper's)" },
   { name: "n", option: true, type: "integer", help: "examples in the mixture (default: all rows; infusion: general × (1 + ratio))" },
-  { name: "steps", option: true, type: "integer", default: 200, help: "optimizer steps" },
-  { name: "batch-size", option: true, type: "integer", default: 16, help: "examples per step" },
-  { name: "accumulate", option: true, type: "integer", default: 1, help: "micro-batches per step" },
-  { name: "lr", option: true, type: "number", default: 1e-3, help: "peak learning rate" },
-  { name: "warmup", option: true, type: "integer", help: "warmup steps (default 3% of steps)" },
+  ...CONFIG_OPTIONS.map(configArg),
   { name: "preset", option: true, default: "tiny", help: "model preset for a fresh model (tiny, mini, small)" },
   { name: "block-size", option: true, type: "integer", help: "context length of a fresh model" },
-  { name: "seed", option: true, type: "integer", default: 0, help: "seed: weights, mixture and data order" },
   { name: "eval", option: true, help: "variable with rows whose loss is logged as eval_loss" },
-  { name: "eval-every", option: true, type: "integer", help: "steps between eval losses" },
-  { name: "checkpoint-every", option: true, type: "integer", help: "steps between checkpoints (default: at the end and on interrupt)" },
   { name: "name", option: true, help: "a label for the run" },
   { name: "as", option: true, help: "variable to store the result in (model, tokenizer, run id)" },
 ];
@@ -70,8 +82,12 @@ function knownKeys(): Map<string, ArgSpec> {
   return new Map(ARGS.map((a) => [a.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), a]));
 }
 
-/** Options given on the line win over the body; unknown body keys are named with the valid ones. */
-function mergeArgs(args: MagicArgs, body: Record<string, unknown>, lineGiven: Set<string>): Record<string, unknown> {
+/**
+ * The body fills what the line did not type. A key typed on the line and set to another
+ * value in the body is a conflict, named (never silently resolved); unknown body keys are
+ * named with the valid ones.
+ */
+function mergeArgs(args: MagicArgs, body: Record<string, unknown>): Record<string, unknown> {
   const keys = knownKeys();
   const merged: Record<string, unknown> = { ...args };
   for (const [key, value] of Object.entries(body)) {
@@ -83,7 +99,10 @@ function mergeArgs(args: MagicArgs, body: Record<string, unknown>, lineGiven: Se
     if ((spec.type === "integer" && !Number.isInteger(value)) || (spec.type === "number" && typeof value !== "number")) {
       throw new UsageError(`%%train: ${key} expects ${spec.type === "integer" ? "an integer" : "a number"}, got '${String(value)}'`);
     }
-    if (!lineGiven.has(key)) merged[key] = value;
+    if (!args._typed.includes(key)) merged[key] = value;
+    else if (args[key] !== value) {
+      throw new UsageError(`%%train: ${key} is ${String(args[key])} on the %%train line but ${String(value)} in the body; give it in one place`);
+    }
   }
   return merged;
 }
@@ -115,7 +134,9 @@ registerMagic({
     "Runs one training stage on notebook variables, records it in the runs directory",
     "(SYMTUNE_RUNS_DIR, default ./runs) and draws the loss curve in place. Interrupting keeps",
     "the model trained so far and its checkpoint. %%train takes the same options in its body,",
-    "as JSON or key: value lines (options on the %%train line win).",
+    "as JSON or key: value lines; an option both typed on the %%train line and set to another",
+    "value in the body is an error naming it. --batch-size is the micro-batch (one",
+    "forward/backward pass): one optimizer step sees batch-size × accumulate examples.",
     "",
     "%train --stage injection --data scan --steps 300 --as base",
     "%train --stage infusion --from base --data scan --general general --ratio 0.84 --as inst",
@@ -124,27 +145,17 @@ registerMagic({
   ].join("\n"),
   args: ARGS,
   async run(args, ctx) {
-    // Values equal to an option's default count as not given, so the body can set them.
-    const keys = knownKeys();
-    const lineGiven = new Set(Object.keys(args).filter((k) => k !== "_" && args[k] !== undefined && args[k] !== keys.get(k)?.default));
-    const given = ctx.body !== undefined ? mergeArgs(args, parseConfigBody(ctx.body), lineGiven) : args;
+    const given = ctx.body !== undefined ? mergeArgs(args, parseConfigBody(ctx.body)) : args;
     const stage = given.stage as (typeof STAGES)[number] | undefined;
     if (!stage) throw new UsageError(`%train: give --stage (${STAGES.join(", ")})`);
     const stages = await import("../../lib/train/stages.ts");
     const common = {
+      ...Object.fromEntries(CONFIG_OPTIONS.map((k) => [k, given[k] as number | undefined])),
       name: given.name as string | undefined,
-      seed: given.seed as number,
-      steps: given.steps as number,
-      batchSize: given.batchSize as number,
-      accumulate: given.accumulate as number,
-      lr: given.lr as number,
-      warmup: given.warmup as number | undefined,
       preset: given.preset as string,
       model: given.blockSize !== undefined ? { blockSize: given.blockSize as number } : undefined,
       n: given.n as number | undefined,
       evalRows: given.eval !== undefined ? (rowsVar("eval", given.eval, ctx.scope) as never) : undefined,
-      evalEvery: given.evalEvery as number | undefined,
-      checkpointEvery: given.checkpointEvery as number | undefined,
       signal: ctx.signal,
       from: startFrom(given.from, ctx.scope) as never,
     };

@@ -23,6 +23,8 @@ export interface ArgSpec {
   min?: number;
   max?: number;
   default?: unknown;
+  /** How `%name?` shows a default the library derives (e.g. "3% of steps"); `default` stays unset. */
+  defaultText?: string;
   required?: boolean;
   /** A positional that takes the rest of the words. */
   variadic?: boolean;
@@ -50,7 +52,12 @@ export interface MagicContext {
   cwd?: string;
 }
 
-export type MagicArgs = Record<string, unknown> & { _: string[] };
+/**
+ * Parsed arguments by key (options camelCased), every positional word in `_`, and in
+ * `_typed` the keys the user actually typed, so a magic can tell "typed 200" from "default
+ * 200" (a %%train body may set what the line left at its default, never what it typed).
+ */
+export type MagicArgs = Record<string, unknown> & { _: string[]; _typed: string[] };
 
 export interface MagicSpec {
   name: string;

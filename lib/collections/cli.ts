@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { isUserError, UsageError } from "../errors.ts";
-import { JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
+import { JSONL_LAYOUTS, type JsonlLayout } from "../prompts/format.ts";
 
 const USAGE = `usage: symtune collection list [--json]
        symtune collection generate NAME [--n N] [--seed S] [--out FILE] [--layout ${JSONL_LAYOUTS.join("|")}]

@@ -1,7 +1,7 @@
 /**
  * A collection of rows: the unit every magic and stage passes along. Immutable — split, sample,
  * mix, filter and map return new collections — so a failed step never leaves one half-changed.
- * Sampling is seeded (lib/collections/rng.ts): a seed reproduces a collection byte for byte.
+ * Sampling is seeded (lib/rng.ts): a seed reproduces a collection byte for byte.
  */
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
@@ -10,12 +10,11 @@ import { finished } from "node:stream/promises";
 import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
 import { tempSibling } from "../files.ts";
-import { toJsonLine, toPrompt, JSONL_LAYOUTS, type JsonlLayout } from "./prompt.ts";
-import { Rng } from "./rng.ts";
+import { toJsonLine, toPrompt, JSONL_LAYOUTS, type JsonlLayout } from "../prompts/format.ts";
+import { Rng } from "../rng.ts";
 import { table, type Table } from "../display/table.ts";
 import type { Row, Split } from "./types.ts";
 
-export { toPrompt, toJsonLine, type PromptPair, type JsonlLayout } from "./prompt.ts";
 
 /** What a loader saw: kept on the collection it built. */
 export interface LoadReport {

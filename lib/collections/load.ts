@@ -12,7 +12,7 @@ import { Collection, type LoadReport } from "./collection.ts";
 import { readJsonFile } from "./loaders/json.ts";
 import { detectLayout, toRow, type Layout } from "./loaders/layout.ts";
 import { readLineBatches } from "./loaders/lines.ts";
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 import type { Row } from "./types.ts";
 
 export interface LoadOptions {

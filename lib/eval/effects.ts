@@ -10,7 +10,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { table, type Table } from "../display/table.ts";
-import { summarize, type Summary } from "./stats.ts";
+import { summarize, type Summary } from "../stats.ts";
 
 export interface EffectCheck {
   name: string;

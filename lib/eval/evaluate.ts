@@ -7,10 +7,10 @@
  */
 import { Collection } from "../collections/collection.ts";
 import { builtinFamilies } from "../collections/families/index.ts";
-import { toPrompt } from "../collections/prompt.ts";
+import { toPrompt } from "../prompts/format.ts";
 import type { Row, TaskFamily } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
-import { generate } from "../model/generate.ts";
+import { generate } from "../prompts/generate.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
 import { table, type Table } from "../display/table.ts";

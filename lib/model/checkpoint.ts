@@ -6,7 +6,7 @@
  *   root/step-00000120/model.safetensors      the weights (GPT variable names)
  *                     /config.json            {format, version, model: GPTConfig, tokenizer: spec}
  *                     /optimizer.safetensors  AdamW moments m.<name>, v.<name> (training only)
- *                     /trainer_state.json     step, seed, data cursor, Adam step, loss history
+ *                     /trainer_state.json     step, data cursor, loss history, TrainConfig (lib/train/state.ts)
  *
  * A step directory is written under a temporary name and renamed into place, then `latest` is
  * replaced the same way, so a crash or interrupt mid-write never leaves a half checkpoint
@@ -25,23 +25,11 @@ import { tokenizerFromSpec, type Tokenizer } from "./tokenizer.ts";
 const FORMAT = "symtune-checkpoint";
 const VERSION = 1;
 
-/** What the trainer needs to continue a run exactly where it stopped. */
-export interface TrainerState {
-  /** Optimizer steps completed. */
-  step: number;
-  /** The run's seed; with the cursor it fixes the data order (one RNG stream per epoch). */
-  seed: number;
-  cursor: { epoch: number; batch: number };
-  /** Mean training loss of each completed step, index 0 = step 1. */
-  losses: number[];
-  /** The run's hyperparameters, for provenance and for checking a resume. */
-  options: Record<string, unknown>;
-}
-
 export interface SaveOptions {
   model: GPT;
   tokenizer: Tokenizer;
-  trainer?: TrainerState;
+  /** The trainer's state as JSON (its shape: lib/train/state.ts); its step names the folder. */
+  trainer?: { step: number };
   /** Optimizer tensors to store (AdamW.stateTensors()). */
   optimizer?: Record<string, tf.Tensor>;
   /** Step directories to keep (the newest ones); default 2. */
@@ -54,7 +42,8 @@ export interface LoadedCheckpoint {
   config: GPTConfig;
   tokenizer: Tokenizer;
   weights: Record<string, TensorData>;
-  trainer?: TrainerState;
+  /** trainer_state.json as read (lib/train/state.ts readTrainerState gives it its type). */
+  trainer?: Record<string, unknown>;
   optimizer?: SafetensorsFile;
 }
 
@@ -153,10 +142,10 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
   const weightsPath = join(dir, "model.safetensors");
   const weights = readSafetensors(weightsPath).tensors;
   const trainerPath = join(dir, "trainer_state.json");
-  let trainer: TrainerState | undefined;
+  let trainer: Record<string, unknown> | undefined;
   if (existsSync(trainerPath)) {
     try {
-      trainer = JSON.parse(readFileSync(trainerPath, "utf8")) as TrainerState;
+      trainer = JSON.parse(readFileSync(trainerPath, "utf8")) as Record<string, unknown>;
     } catch (error) {
       throw new DataError(`the trainer state is not valid JSON: ${(error as Error).message}`, { file: trainerPath });
     }

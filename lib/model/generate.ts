@@ -1,6 +1,7 @@
 /**
- * Text generation: greedy (temperature 0) or sampled (temperature, top-k), batched, with the
- * model's KV cache, stopping at EOS, at a stop sequence or after maxNewTokens.
+ * Token-level generation: greedy (temperature 0) or sampled (temperature, top-k), batched,
+ * with the model's KV cache, stopping where the caller says (isDone) or after maxNewTokens.
+ * Text in, text out (prompt framing, EOS, stop strings) is lib/prompts/generate.ts.
  *
  * Prompts of different lengths share one batch without padding: all rows advance one
  * position per forward pass, and a row whose prompt is not yet used up is fed its next prompt
@@ -11,10 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../errors.ts";
-import { promptIds } from "../train/examples.ts";
-import { deriveSeed, Rng } from "../collections/rng.ts";
+import { deriveSeed, Rng } from "../rng.ts";
 import type { GPT, KVCache } from "./gpt.ts";
-import type { Tokenizer } from "./tokenizer.ts";
 
 export interface SamplingOptions {
   /** New tokens per row at most (default 64). */
@@ -113,50 +112,4 @@ function pick(logits: Float32Array, temperature: number, topK: number, rng: Rng)
     if (r < 0) return ids[j]!;
   }
   return ids[ids.length - 1]!;
-}
-
-export interface GenerateOptions extends SamplingOptions {
-  /** Generation of a row ends where one of these strings appears (it is cut off). */
-  stop?: string[];
-  /** Feed the prompt text as is, without the BOS … SEP example framing (default false). */
-  raw?: boolean;
-}
-
-export interface Generation {
-  text: string;
-  ids: number[];
-  finishReason: "eos" | "stop" | "length";
-}
-
-/**
- * Completes each prompt the way the trainer formatted examples (`BOS prompt SEP`, read until
- * EOS). One prompt or many; many are generated as one batch.
- */
-export async function generate(model: GPT, tokenizer: Tokenizer, prompts: string | readonly string[], options: GenerateOptions = {}): Promise<Generation[]> {
-  const list = typeof prompts === "string" ? [prompts] : prompts;
-  const stop = options.stop?.filter((s) => s.length > 0) ?? [];
-  const { eos } = tokenizer.special;
-  // Leave room in the context for the answer (up to half of it), as training did.
-  const { blockSize } = model.config;
-  const room = blockSize - Math.min(options.maxNewTokens ?? 64, Math.floor(blockSize / 2));
-  const encoded = list.map((p) => (options.raw ? tokenizer.encode(p) : promptIds(tokenizer, p, room)));
-  const reasons: Generation["finishReason"][] = list.map(() => "length");
-  const ids = await generateIds(model, encoded, {
-    ...options,
-    vocabLimit: tokenizer.vocabSize,
-    isDone: (row, out) => {
-      if (out[out.length - 1] === eos) reasons[row] = "eos";
-      else if (stop.length > 0 && stop.some((s) => tokenizer.decode(out).includes(s))) reasons[row] = "stop";
-      return reasons[row] !== "length";
-    },
-  });
-  return ids.map((out, row) => {
-    const kept = reasons[row] === "eos" ? out.slice(0, -1) : out;
-    let text = tokenizer.decode(kept);
-    if (reasons[row] === "stop") {
-      const cut = Math.min(...stop.map((s) => text.indexOf(s)).filter((i) => i >= 0));
-      text = text.slice(0, cut);
-    }
-    return { text, ids: kept, finishReason: reasons[row]! };
-  });
 }

@@ -2,7 +2,7 @@
  * Tokenizers: text ⇄ token ids, with the four special tokens every training example uses.
  *
  * An example is laid out as `BOS prompt SEP completion EOS`, padded with PAD (see
- * lib/train/examples.ts). Two built-in tokenizers, both small enough for tiny models:
+ * lib/prompts/encode.ts). Two built-in tokenizers, both small enough for tiny models:
  *
  * - `ByteTokenizer` (the default): ids 0–255 are the UTF-8 bytes, then PAD=256, BOS=257,
  *   EOS=258, SEP=259; vocabSize 260. Needs no data and never meets an unknown character.

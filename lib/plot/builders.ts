@@ -3,7 +3,7 @@
  * seed) and returns a Figure; a value given per seed is drawn as the mean with a 95% interval.
  */
 import { UsageError } from "../errors.ts";
-import { summarize, type Summary } from "../eval/stats.ts";
+import { summarize, type Summary } from "../stats.ts";
 import { Figure, type Trace } from "./figure.ts";
 
 /** One number, or one per seed. */

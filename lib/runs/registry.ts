@@ -2,7 +2,7 @@
  * The run registry: every training or evaluation run is a folder under the runs directory
  * (SYMTUNE_RUNS_DIR, default ./runs) holding
  *   config.json    what was asked for: stage, config, seed, backend, parent run, created
- *   metrics.jsonl  one JSON object a line: {kind: "step", step, loss, ...} or {kind: "eval", step, ...}
+ *   metrics.jsonl  one MetricRecord a line (metrics.ts): {kind: "step", step, loss, ...} or {kind: "eval", step, ...}
  *   summary.json   written when the run ends: status, wall time, final metrics
  *   checkpoints/   the trainer's checkpoints
  * Notebooks record the ids of the runs they plotted.
@@ -14,6 +14,7 @@ import { DataError, UsageError } from "../errors.ts";
 import { displaySymbol, type MimeBundle } from "../display/protocol.ts";
 import { table, type TableRow } from "../display/table.ts";
 import { appendJsonLine, writeFileAtomic } from "../files.ts";
+import { evalRecord, toMetricRecord, type MetricRecord, type StepRecord } from "./metrics.ts";
 
 export interface RunConfig {
   /** A short label, e.g. "injection" or "symbol-tune seed 1". */
@@ -31,14 +32,6 @@ export interface RunRecord extends RunConfig {
   id: string;
   created: string;
 }
-
-export interface StepRecord {
-  step: number;
-  loss: number;
-  [metric: string]: number | string;
-}
-
-export type MetricLine = ({ kind: "step" } & StepRecord) | { kind: "eval"; step: number; [metric: string]: unknown };
 
 export interface RunSummary {
   status: "completed" | "interrupted" | "failed";
@@ -80,19 +73,21 @@ export class Run {
     return join(this.dir, "checkpoints");
   }
 
-  logStep(metrics: StepRecord): void {
-    appendJsonLine(join(this.dir, "metrics.jsonl"), { kind: "step", ...metrics });
+  /** Appends one metrics line (a trainer step or eval record, as the trainer made it). */
+  log(record: MetricRecord): void {
+    appendJsonLine(join(this.dir, "metrics.jsonl"), record);
   }
 
-  logEval(step: number, metrics: Record<string, unknown>): void {
-    appendJsonLine(join(this.dir, "metrics.jsonl"), { kind: "eval", step, ...metrics });
+  /** Appends an eval record: `metrics` by name at `step`. */
+  logEval(step: number, metrics: Record<string, number>): void {
+    this.log(evalRecord(step, metrics));
   }
 
   finish(summary: RunSummary): void {
     writeJsonAtomic(join(this.dir, "summary.json"), summary);
   }
 
-  metrics(): MetricLine[] {
+  metrics(): MetricRecord[] {
     return readMetrics(this.dir);
   }
 
@@ -103,7 +98,7 @@ export class Run {
 
   /** Loss per step, for training-curve figures. */
   lossCurve(): { steps: number[]; values: number[] } {
-    const lines = this.metrics().filter((m): m is { kind: "step" } & StepRecord => m.kind === "step");
+    const lines = this.metrics().filter((m): m is StepRecord => m.kind === "step");
     return { steps: lines.map((m) => m.step), values: lines.map((m) => m.loss) };
   }
 
@@ -132,15 +127,15 @@ export function runOverview(run: Run): TableRow {
   return row;
 }
 
-function readMetrics(dir: string): MetricLine[] {
+function readMetrics(dir: string): MetricRecord[] {
   const path = join(dir, "metrics.jsonl");
   if (!existsSync(path)) return [];
-  const out: MetricLine[] = [];
+  const out: MetricRecord[] = [];
   const lines = readFileSync(path, "utf8").split("\n");
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      out.push(JSON.parse(line) as MetricLine);
+      out.push(toMetricRecord(JSON.parse(line) as Record<string, unknown>));
     } catch {
       // A run killed mid-write leaves a torn last line; any other bad line is corruption.
       const isLast = lines.slice(i + 1).every((l) => !l.trim());

@@ -6,7 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
-import { disposeBatch, encodeExample, makeBatch, type EncodedExample, type Example } from "./examples.ts";
+import { disposeBatch, makeBatch } from "../prompts/batch.ts";
+import { encodeExample, type EncodedExample, type Example } from "../prompts/encode.ts";
 
 export interface EvalResult {
   /** Mean cross-entropy per completion token (nats). */

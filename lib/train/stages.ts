@@ -11,7 +11,7 @@
  * kernel's interrupt fed to the trainer so an interrupted stage keeps its model and checkpoint.
  */
 import { Collection } from "../collections/collection.ts";
-import { toPrompt } from "../collections/prompt.ts";
+import { toPrompt } from "../prompts/format.ts";
 import type { Row } from "../collections/types.ts";
 import { initBackend } from "../backend/ladder.ts";
 import { UsageError } from "../errors.ts";
@@ -21,7 +21,8 @@ import { createGPT, type GPT } from "../model/gpt.ts";
 import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
 import { LiveCurve } from "../plot/live.ts";
 import { createRun, openRun, runsDir, type Run } from "../runs/registry.ts";
-import type { Example } from "./examples.ts";
+import type { Example } from "../prompts/format.ts";
+import { pickTrainConfig, resolveTrainConfig, type TrainConfig } from "./config.ts";
 import { train, type TrainResult } from "./trainer.ts";
 
 export type StageName = "injection" | "infusion" | "one-stage" | "symbol-tune" | "instruction";
@@ -32,16 +33,13 @@ export const INFUSION_RATIO = 0.84;
 
 export type Rows = Collection | readonly Row[];
 
-export interface StageOptions {
+/**
+ * A stage's options: the training settings (any TrainConfig key, defaults in config.ts;
+ * `seed` also seeds a fresh model's weights and the data mixture) and what the stage adds.
+ */
+export interface StageOptions extends Partial<TrainConfig> {
   /** A label for the run (default: the stage name). */
   name?: string;
-  /** Seeds the model's initial weights (fresh models), the data mixture and the data order. */
-  seed?: number;
-  steps: number;
-  batchSize?: number;
-  accumulate?: number;
-  lr?: number;
-  warmup?: number;
   /** Model preset for a fresh model (default "tiny"), with overrides. */
   preset?: string;
   model?: Partial<GPTConfig>;
@@ -51,8 +49,6 @@ export interface StageOptions {
   n?: number;
   /** Rows whose loss is logged as `eval_loss` every `evalEvery` steps. */
   evalRows?: Rows;
-  evalEvery?: number;
-  checkpointEvery?: number;
   signal?: AbortSignal;
   /** Draw the loss curve in place while training (default: when running in a notebook). */
   live?: boolean;
@@ -66,6 +62,8 @@ export type StartFrom = string | Run | StageResult;
 
 export interface StagePlan {
   stage: StageName;
+  /** The resolved training settings (config.ts) the stage will run with. */
+  config: TrainConfig;
   model: GPT;
   tokenizer: Tokenizer;
   examples: Example[];
@@ -130,18 +128,19 @@ function resolveStart(from: StartFrom, options: StageOptions): { path: string; p
   return { path: run.checkpointDir, parent: run.id };
 }
 
-function freshModel(tokenizer: Tokenizer, options: StageOptions): GPT {
+function freshModel(tokenizer: Tokenizer, options: StageOptions, seed: number): GPT {
   const config = gptConfig(options.preset ?? "tiny", { ...options.model, vocabSize: Math.max(tokenizer.vocabSize, options.model?.vocabSize ?? 0) });
-  return createGPT(config, options.seed ?? 0);
+  return createGPT(config, seed);
 }
 
 async function plan(stage: StageName, parts: readonly Part[], n: number, options: StageOptions, from?: StartFrom): Promise<StagePlan> {
   await initBackend(); // createGPT and loadCheckpoint need an active tfjs backend
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${stage} stage: n must be a positive integer, got ${n}`);
-  const mix = mixParts(parts, n, options.seed ?? 0);
+  const config = resolveTrainConfig(pickTrainConfig(options));
+  const mix = mixParts(parts, n, config.seed);
   if (from === undefined) {
     const tokenizer = options.tokenizer ?? new ByteTokenizer();
-    return { stage, model: freshModel(tokenizer, options), tokenizer, ...mix };
+    return { stage, config, model: freshModel(tokenizer, options, config.seed), tokenizer, ...mix };
   }
   const start = resolveStart(from, options);
   const loaded = loadCheckpoint(start.path);
@@ -149,7 +148,7 @@ async function plan(stage: StageName, parts: readonly Part[], n: number, options
     loaded.model.dispose();
     throw new UsageError(`${stage} stage: the tokenizer given differs from the checkpoint's (${start.path}); leave it out to use the checkpoint's`);
   }
-  return { stage, model: loaded.model, tokenizer: loaded.tokenizer, ...mix, parent: start.parent, initCheckpoint: loaded.path };
+  return { stage, config, model: loaded.model, tokenizer: loaded.tokenizer, ...mix, parent: start.parent, initCheckpoint: loaded.path };
 }
 
 /** Plans the Injection stage: symbolic rows only; a fresh model, or `from` a general base model. */
@@ -208,15 +207,7 @@ export async function planInstruction(options: StageOptions & { instruction: Row
 export async function runStage(planned: StagePlan | Promise<StagePlan>, options: StageOptions): Promise<StageResult> {
   const stagePlan = await planned;
   const backend = await initBackend();
-  const seed = options.seed ?? 0;
-  const { model, tokenizer } = stagePlan;
-  const hyper = {
-    steps: options.steps,
-    batchSize: options.batchSize ?? 16,
-    accumulate: options.accumulate ?? 1,
-    lr: options.lr ?? 1e-3,
-    warmup: options.warmup ?? Math.max(1, Math.round(options.steps * 0.03)),
-  };
+  const { model, tokenizer, config } = stagePlan;
   const run =
     options.runs === false
       ? undefined
@@ -224,10 +215,10 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
           {
             name: options.name ?? stagePlan.stage,
             stage: stagePlan.stage,
-            seed,
+            seed: config.seed,
             backend: backend.name,
             parent: stagePlan.parent,
-            config: { ...hyper, model: model.config, params: model.paramCount(), tokenizer: tokenizer.kind, counts: stagePlan.counts, initCheckpoint: stagePlan.initCheckpoint },
+            config: { train: config, model: model.config, params: model.paramCount(), tokenizer: tokenizer.kind, counts: stagePlan.counts, initCheckpoint: stagePlan.initCheckpoint },
           },
           options.runs,
         );
@@ -240,21 +231,18 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
       model,
       tokenizer,
       data: stagePlan.examples,
-      ...hyper,
-      seed,
+      ...config,
       evalData: evalExamples,
-      evalEvery: evalExamples ? options.evalEvery : undefined,
       checkpointDir: run?.checkpointDir,
-      checkpointEvery: options.checkpointEvery,
       signal: options.signal,
       onStep: (m) => {
-        run?.logStep({ step: m.step, loss: m.loss, lr: m.lr, grad_norm: m.gradNorm, tokens_per_s: m.tokensPerSecond });
+        run?.log(m);
         curve?.add("train loss", m.step, m.loss);
         options.onStep?.(m.step, m.loss);
       },
       onEval: (m) => {
-        run?.logEval(m.step, { eval_loss: m.loss });
-        curve?.add("eval loss", m.step, m.loss, "lines+markers");
+        run?.log(m);
+        curve?.add("eval loss", m.step, Number(m.eval_loss), "lines+markers");
       },
     });
   } catch (error) {

@@ -12,7 +12,7 @@
  * (original → renamed); meta.symbols keeps the original names.
  */
 import { Collection } from "../collections/collection.ts";
-import { deriveSeed, Rng } from "../collections/rng.ts";
+import { deriveSeed, Rng } from "../rng.ts";
 import type { Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import { hasToken, renameTokens } from "../collections/tokens.ts";

@@ -8,7 +8,7 @@
  * kind never change which exemplars are drawn or their order, so settings compare like for like.
  */
 import { Collection } from "../collections/collection.ts";
-import { deriveSeed, hashString, Rng } from "../collections/rng.ts";
+import { deriveSeed, hashString, Rng } from "../rng.ts";
 import type { ClassificationExample, ClassificationTask, Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import { drawSymbols, symbolPool, type PoolName } from "./labels.ts";

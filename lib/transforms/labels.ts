@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Rng } from "../collections/rng.ts";
+import { Rng } from "../rng.ts";
 import { UsageError } from "../errors.ts";
 
 export type PoolName = "train" | "eval";

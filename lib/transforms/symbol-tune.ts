@@ -5,7 +5,7 @@
  * only way to answer is to read the input→label mapping of the exemplars.
  */
 import { Collection } from "../collections/collection.ts";
-import { Rng } from "../collections/rng.ts";
+import { Rng } from "../rng.ts";
 import type { ClassificationTask } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import { iclPrompts, iclRow } from "./icl.ts";

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fol } from "../../lib/collections/families/fol.ts";
 import { createGPT } from "../../lib/model/gpt.ts";
 import { ByteTokenizer, CharTokenizer } from "../../lib/model/tokenizer.ts";
-import { toPrompt } from "../../lib/collections/prompt.ts";
+import { toPrompt } from "../../lib/prompts/format.ts";
 import { train } from "../../lib/train/trainer.ts";
 
 beforeAll(async () => {

@@ -60,6 +60,13 @@ describe("%train, %eval, %runs, %plot in a notebook session", () => {
     const ctx = recordingContext(scope);
     await expect(runCellMagic("train", "", "stage: injection\nsteps: lots", ctx)).rejects.toThrow("%%train: steps expects an integer, got 'lots'");
     await expect(runCellMagic("train", "", "stag: injection", ctx)).rejects.toThrow('%%train: unknown config key "stag"');
+    // A value typed on the line (even the default's) and another in the body: named, never silently picked.
+    await expect(runCellMagic("train", "--steps 200", "stage: injection\ndata: sym\nsteps: 50", ctx)).rejects.toThrow(
+      "%%train: steps is 200 on the %%train line but 50 in the body; give it in one place",
+    );
+    const help = magicHelp("train");
+    expect(help).toContain("an option both typed on the %%train line and set to another");
+    expect(help).toMatch(/--batch-size BATCH_SIZE\s+examples per micro-batch \(one forward\/backward pass\); one optimizer step sees batch-size × accumulate examples \(at least 1; default: 16\)/);
     await expect(runLineMagic("train", "--stage infusion --data sym --general gen", ctx)).rejects.toThrow("needs --from");
     await expect(runLineMagic("train", "--stage injection --data nothing", ctx)).rejects.toThrow('--data "nothing" is not a collection');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exactMatch, percent, symbolTokenF1 } from "../../lib/eval/metrics.ts";
-import { formatSummary, summarize } from "../../lib/eval/stats.ts";
+import { formatSummary, summarize } from "../../lib/stats.ts";
 
 describe("exact match", () => {
   it("ignores surrounding and repeated whitespace but not case or content", () => {

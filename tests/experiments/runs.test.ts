@@ -3,8 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { displaySymbol } from "../../lib/display/protocol.ts";
+import type { StepRecord } from "../../lib/runs/metrics.ts";
 import { createRun, listRuns, openRun } from "../../lib/runs/registry.ts";
 import { compareRunsTable, runsListTable, showRunTable } from "../../lib/runs/views.ts";
+
+/** A trainer step record (the one metrics shape) with the given step and loss. */
+function stepLine(step: number, loss: number): StepRecord {
+  return { kind: "step", step, steps: 2, epoch: 0, loss, lr: 1e-3, gradNorm: 0.5, tokens: 10, tokensPerSecond: 100, elapsedSeconds: step };
+}
 
 function freshRoot(): string {
   return mkdtempSync(join(tmpdir(), "symtune-runs-"));
@@ -17,8 +23,8 @@ describe("run registry", () => {
       { name: "injection", stage: "injection", seed: 3, backend: "wasm", config: { steps: 10, lr: 1e-3 } },
       root,
     );
-    run.logStep({ step: 1, loss: 3.5, lr: 1e-3 });
-    run.logStep({ step: 2, loss: 3.1, lr: 1e-3 });
+    run.log(stepLine(1, 3.5));
+    run.log(stepLine(2, 3.1));
     run.logEval(2, { symbolic: 12.5 });
     run.finish({ status: "completed", wallSeconds: 4.2, steps: 2, finalLoss: 3.1, metrics: { symbolic: 12.5 } });
 
@@ -45,11 +51,18 @@ describe("run registry", () => {
   it("tolerates a torn last line (a killed run) but names a corrupt earlier one", () => {
     const root = freshRoot();
     const run = createRun({ name: "x", stage: "s", seed: 1, backend: "cpu", config: {} }, root);
-    run.logStep({ step: 1, loss: 2 });
+    run.log(stepLine(1, 2));
     appendFileSync(join(run.dir, "metrics.jsonl"), '{"kind":"step","st');
     expect(run.lossCurve().values).toEqual([2]);
     appendFileSync(join(run.dir, "metrics.jsonl"), '\n{"kind":"step","step":3,"loss":1}\n');
     expect(() => run.metrics()).toThrow(`${join(run.dir, "metrics.jsonl")}:2: not valid JSON`);
+  });
+
+  it("reads metrics written before the shape was one (snake_case step lines) as today's records", () => {
+    const run = createRun({ name: "old", stage: "s", seed: 1, backend: "cpu", config: {} }, freshRoot());
+    appendFileSync(join(run.dir, "metrics.jsonl"), '{"kind":"step","step":1,"loss":2.5,"lr":0.001,"grad_norm":0.7,"tokens_per_s":123}\n');
+    const [line] = run.metrics();
+    expect(line).toEqual({ kind: "step", step: 1, loss: 2.5, lr: 0.001, gradNorm: 0.7, tokensPerSecond: 123 });
   });
 
   it("rejects a non-integer seed", () => {

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Row } from "../../lib/collections/types.ts";
 import { openRun } from "../../lib/runs/registry.ts";
-import { Batcher, encodeExample, type EncodedExample } from "../../lib/train/examples.ts";
+import { Batcher } from "../../lib/prompts/batch.ts";
+import { encodeExample, type EncodedExample } from "../../lib/prompts/encode.ts";
 import {
   injectionStage,
   planInfusion,

@@ -50,6 +50,7 @@ describe("parseMagicArgs", () => {
   it("fills defaults and flags when nothing is given but the required positional", () => {
     expect(parseMagicArgs(train, "scan")).toEqual({
       _: ["scan"],
+      _typed: ["collection"],
       steps: 100,
       quiet: false,
       verbose: false,
@@ -65,6 +66,11 @@ describe("parseMagicArgs", () => {
     expect(args.files).toEqual(["a.json", "b c.json"]);
     expect(args._).toEqual(["scan", "a.json", "b c.json"]);
     expect(parseMagicArgs(train, "-n7 scan").number).toBe(7);
+  });
+
+  it("reports which arguments were typed, also when a typed value equals the default", () => {
+    expect(parseMagicArgs(train, "--steps 100 -qv scan")._typed.sort()).toEqual(["collection", "quiet", "steps", "verbose"]);
+    expect(parseMagicArgs(train, "scan")._typed).not.toContain("steps");
   });
 
   it("accepts options after positionals, negative numbers as values, and -- to end options", () => {

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generate, generateIds } from "../../lib/model/generate.ts";
+import { generateIds } from "../../lib/model/generate.ts";
+import { generate } from "../../lib/prompts/generate.ts";
 import type { GPT } from "../../lib/model/gpt.ts";
-import { promptIds } from "../../lib/train/examples.ts";
+import { promptIds } from "../../lib/prompts/encode.ts";
 import { train } from "../../lib/train/trainer.ts";
 import { useTestBackend } from "../train/backend.ts";
 import { charTokenizer as tok, reversals, tinyModel } from "../train/fixtures.ts";

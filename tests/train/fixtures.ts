@@ -1,7 +1,7 @@
 /** Tiny data and models shared by the compute tests. */
 import { createGPT, type GPT } from "../../lib/model/gpt.ts";
 import { CharTokenizer } from "../../lib/model/tokenizer.ts";
-import type { Example } from "../../lib/train/examples.ts";
+import type { Example } from "../../lib/prompts/format.ts";
 
 /** Eight reversal examples: each completion is its prompt backwards. */
 export const reversals: Example[] = ["cat", "dog", "abc", "sun", "hello", "moon", "star", "tree"].map((w) => ({

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TrainingError } from "../../lib/errors.ts";
 import { loadCheckpoint } from "../../lib/model/checkpoint.ts";
-import { generate } from "../../lib/model/generate.ts";
+import { generate } from "../../lib/prompts/generate.ts";
 import { evaluateLoss } from "../../lib/train/evaluate.ts";
 import { train } from "../../lib/train/trainer.ts";
 import { useTestBackend } from "./backend.ts";

@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HeapExhaustedError } from "../../lib/backend/heap.ts";
 import { TrainingError, UsageError } from "../../lib/errors.ts";
-import { generate } from "../../lib/model/generate.ts";
-import { disposeBatch, encodeExample, makeBatch } from "../../lib/train/examples.ts";
-import { train, type StepMetrics } from "../../lib/train/trainer.ts";
+import { generate } from "../../lib/prompts/generate.ts";
+import { disposeBatch, makeBatch } from "../../lib/prompts/batch.ts";
+import { encodeExample } from "../../lib/prompts/encode.ts";
+import type { StepRecord } from "../../lib/runs/metrics.ts";
+import { train } from "../../lib/train/trainer.ts";
 import { useTestBackend } from "./backend.ts";
 import { charTokenizer as tok, reversals, tinyModel } from "./fixtures.ts";
 
@@ -68,7 +70,7 @@ describe("train", () => {
   it("reports steps and evals to callbacks and the metrics log", async () => {
     const dir = mkdtempSync(join(tmpdir(), "symtune-metrics-"));
     const model = tinyModel(5);
-    const steps: StepMetrics[] = [];
+    const steps: StepRecord[] = [];
     const evalSteps: number[] = [];
     const result = await train({
       ...base, model, steps: 6, evalData: reversals.slice(0, 2), evalEvery: 3, metricsLog: join(dir, "metrics.jsonl"),
@@ -80,8 +82,10 @@ describe("train", () => {
     expect(evalSteps).toEqual([3, 6]);
     expect(result.evals.map((e) => e.step)).toEqual([3, 6]);
     const lines = readFileSync(join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.type === "step")).toHaveLength(6);
-    expect(lines.filter((l) => l.type === "eval").map((l) => l.step)).toEqual([3, 6]);
+    // The log holds the same records the callbacks got: one shape (lib/runs/metrics.ts).
+    expect(lines.filter((l) => l.kind === "step")).toEqual(steps);
+    expect(lines.filter((l) => l.kind === "eval")).toEqual(result.evals);
+    expect(result.evals.every((e) => typeof e.eval_loss === "number" && Number.isFinite(e.eval_loss))).toBe(true);
     model.dispose();
   });
 

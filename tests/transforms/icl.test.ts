@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toPrompt } from "../../lib/collections/prompt.ts";
+import { toPrompt } from "../../lib/prompts/format.ts";
 import { iclCollection, iclPrompts, PROMPT_FORMATS, renderIclPrompt, formatByName } from "../../lib/transforms/icl.ts";
 import { symbolPool } from "../../lib/transforms/labels.ts";
 import { symbolTuningCollection } from "../../lib/transforms/symbol-tune.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "../../lib/collections/rng.ts";
+import { Rng } from "../../lib/rng.ts";
 import { drawSymbols, POOL_SIZES, spreadsheetColumn, symbolPool, wordnetWords } from "../../lib/transforms/labels.ts";
 
 describe("label pools (symbol tuning's 30k / 270k split)", () => {

@@ -1,5 +1,5 @@
 /** Small classification tasks for the transform tests (independent of the built-in ones). */
-import { Rng } from "../../lib/collections/rng.ts";
+import { Rng } from "../../lib/rng.ts";
 import type { ClassificationTask } from "../../lib/collections/types.ts";
 
 const GOOD = ["great", "lovely", "superb", "fine"];

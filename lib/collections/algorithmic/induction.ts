@@ -3,7 +3,7 @@
  * shown through input→target pairs; a row is k exemplars plus a query, and the answer is the
  * query's target (checked exactly, modulo whitespace).
  */
-import { deriveSeed, hashString, Rng } from "../rng.ts";
+import { deriveSeed, hashString, Rng } from "../../rng.ts";
 import { checkCount, fail, generateRows, pass, squash } from "../families/common.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { UsageError } from "../../errors.ts";

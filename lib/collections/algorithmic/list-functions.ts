@@ -2,7 +2,7 @@
  * List Functions (BIG-bench `list_functions`, used by symbol tuning's algorithmic evaluation):
  * hidden functions from lists of natural numbers to lists, shown by input/target pairs.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import { type HiddenFunction, type InductionSpec, findFunction, inductionFamily, type Pair, pairsOf } from "./induction.ts";
 
 type L = number[];

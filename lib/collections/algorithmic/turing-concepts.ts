@@ -2,7 +2,7 @@
  * Simple Turing Concepts (symbol tuning's second algorithmic benchmark): hidden functions from
  * binary strings to binary strings, shown by input/target pairs.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import { type HiddenFunction, type InductionSpec, findFunction, inductionFamily, type Pair, pairsOf } from "./induction.ts";
 
 const fn = (name: string, description: string, apply: (x: string) => string): HiddenFunction<string> => ({ name, description, apply });

@@ -4,7 +4,7 @@
  */
 import { antonymPairs, familiar, hypernymPairs, nounsIn, sentimentWords, singlePos, synonymPairs } from "../general/lexicon.ts";
 import { type Pos, wordnet } from "../general/wordnet.ts";
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { ClassificationTask } from "../types.ts";
 import { classificationTask, pickOther } from "./task.ts";
 

@@ -1,6 +1,6 @@
 /** Classification tasks over numbers and letter strings, where the label is computed exactly. */
 import { familiar } from "../general/lexicon.ts";
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { ClassificationTask } from "../types.ts";
 import { classificationTask, lazy } from "./task.ts";
 

@@ -1,6 +1,6 @@
 /** How a classification task is assembled: labels in balanced, shuffled blocks, one draw each. */
 import { checkCount } from "../families/common.ts";
-import { deriveSeed, Rng } from "../rng.ts";
+import { deriveSeed, Rng } from "../../rng.ts";
 import type { ClassificationExample, ClassificationTask } from "../types.ts";
 
 export interface TaskSpec {

@@ -2,7 +2,7 @@
  * AMR parsing (reduced): simple English sentences → PENMAN graphs with PropBank frames,
  * negation, modifiers and control reentrancy. Scored by Smatch-style triple F1.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, graded, guarded } from "./common.ts";
 import { parsePenman, smatch } from "./penman.ts";

@@ -2,7 +2,7 @@
  * NL2Bash over a generated virtual file tree: requests → shell pipelines. The checker runs the
  * prediction in symtune's own tiny shell (no real processes) and compares its output.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, guarded, pass } from "./common.ts";
 import { type FileTree, runShell } from "./shell.ts";

@@ -3,7 +3,7 @@
  * plan from the initial state, checking every precondition, and then checks the goal — any
  * valid plan passes, not only the reference.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, pass, restoreSymbols } from "./common.ts";
 

@@ -3,7 +3,7 @@
  * program (`query_color(unique(filter_shape(scene(), cube)))`) that answers it. The checker
  * executes the predicted program on the scene and compares answers.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, guarded, pass } from "./common.ts";
 

@@ -1,6 +1,6 @@
 /** Shared pieces of the built-in families: row assembly, templates, results, Symbol-evol undo. */
 import { UsageError } from "../../errors.ts";
-import { deriveSeed, Rng } from "../rng.ts";
+import { deriveSeed, Rng } from "../../rng.ts";
 import { renameTokens } from "../tokens.ts";
 import type { CheckResult, Row, RowMeta } from "../types.ts";
 

@@ -3,7 +3,7 @@
  * each predicate it may use; the checker parses the prediction and compares truth tables over
  * all interpretations on small domains.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, guarded, pass, restoreSymbols } from "./common.ts";
 import { counterexample, parseFormula } from "./logic.ts";

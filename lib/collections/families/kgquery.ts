@@ -3,7 +3,7 @@
  * `(JOIN capital_of (ENTITY france))`, `(JOIN (R born_in) (ENTITY ada))`, AND, COUNT. The KG
  * is in the row's metadata; the checker executes both queries and scores the answer sets.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, graded, guarded } from "./common.ts";
 import { bagF1 } from "../f1.ts";

@@ -2,7 +2,7 @@
  * Arithmetic word problems → programs (GSM8K-Code-like). The checker runs the predicted program
  * in symtune's own arithmetic interpreter and compares its answer with the reference's.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, guarded, pass } from "./common.ts";
 import { runProgram } from "./program.ts";

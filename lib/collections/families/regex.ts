@@ -2,7 +2,7 @@
  * Natural language → regular expression (NL2RX-like). Each row stores strings the regex must
  * match in full and strings it must reject; the checker runs the prediction on both.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, pass } from "./common.ts";
 

@@ -2,7 +2,7 @@
  * SCAN (Lake & Baroni 2018): navigation commands → action sequences, from the original
  * grammar. The instruction defines every action symbol, so Symbol-evol can rename them.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, pass, restoreSymbols, squash } from "./common.ts";
 

@@ -3,7 +3,7 @@
  * The checker parses the predicted SMILES and compares molecules by a canonical form of the
  * (acyclic) molecular graph, so `CC(C)C` and `C(C)(C)C` are the same answer.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, guarded, pass } from "./common.ts";
 

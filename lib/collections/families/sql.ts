@@ -2,7 +2,7 @@
  * Text-to-SQL over generated schemas (Spider-like). Each row carries its own tables and data;
  * the checker runs the prediction in SQLite (sql.js) and compares result sets, not strings.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, pass } from "./common.ts";
 import { runQueries, sameResult } from "./sqlite.ts";

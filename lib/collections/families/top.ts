@@ -3,7 +3,7 @@
  * Paris ] ]`. The instruction defines the intents and slots it offers; the checker parses the
  * prediction (it must be well formed) and compares trees exactly, modulo whitespace.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, guarded, pass, restoreSymbols } from "./common.ts";
 

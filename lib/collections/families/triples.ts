@@ -2,7 +2,7 @@
  * KG construction (WebNLG/TekGen-like): a short text states facts; the answer lists them as
  * `subject | relation | object` triples, one per line. Scored by F1 over normalised triples.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../../rng.ts";
 import type { Row, TaskFamily } from "../types.ts";
 import { fail, fill, generateRows, graded, restoreSymbols } from "./common.ts";
 import { bagF1 } from "../f1.ts";

@@ -4,7 +4,7 @@
  * sentiment) and templated text tasks. Every row has a checker: exact (any accepted answer),
  * contains, or token F1.
  */
-import { hashString, type Rng } from "../rng.ts";
+import { hashString, type Rng } from "../../rng.ts";
 import type { CheckResult, Row, TaskFamily } from "../types.ts";
 import { fail, generateRows, pass } from "../families/common.ts";
 import { bagF1 } from "../f1.ts";

@@ -1,12 +1,27 @@
 /**
- * The one place that says how a row becomes a training example. Training, export and
- * evaluation all call toPrompt, so a row reads the same to the model everywhere.
+ * Row → prompt text: the one place that says how a collection row becomes the
+ * `{prompt, completion}` pair the model is trained on, evaluated on and exported as.
+ * Training, export and evaluation all call toPrompt, so a row reads the same everywhere.
  */
-import type { Row } from "./types.ts";
 
-export interface PromptPair {
+/** The unit of training data; encode.ts turns it into `BOS prompt SEP completion EOS`. */
+export interface Example {
   prompt: string;
   completion: string;
+}
+
+/** The same pair, under the name export and evaluation use. */
+export type PromptPair = Example;
+
+/**
+ * What toPrompt reads of a row. Declared here, not imported from lib/collections, because
+ * collections call this module (export, stats): the dependency runs one way.
+ */
+export interface PromptRow {
+  instruction: string;
+  input: string;
+  output: string;
+  meta: { readonly [key: string]: unknown };
 }
 
 /** `prompt-completion` and `messages` are the layouts the Symbol-LLM fine-tuning code reads;
@@ -23,7 +38,7 @@ export const JSONL_LAYOUTS: readonly JsonlLayout[] = ["prompt-completion", "mess
  * files (meta.layout) already carry their authors' separator, and prompts that end in
  * whitespace (an in-context prompt ending in "Output: ") already say where the answer goes.
  */
-export function toPrompt(row: Row): PromptPair {
+export function toPrompt(row: PromptRow): PromptPair {
   const text = row.instruction === "" ? row.input : row.input === "" ? row.instruction : `${row.instruction}\n${row.input}`;
   const verbatim = row.meta.layout === "prompt-completion" || row.meta.layout === "messages";
   const prompt = verbatim || text === "" || /\s$/.test(text) ? text : `${text}\n`;
@@ -31,7 +46,7 @@ export function toPrompt(row: Row): PromptPair {
 }
 
 /** One JSON line (no newline) for `row` in `layout`. */
-export function toJsonLine(row: Row, layout: JsonlLayout): string {
+export function toJsonLine(row: PromptRow, layout: JsonlLayout): string {
   if (layout === "rows") return JSON.stringify(row);
   const { prompt, completion } = toPrompt(row);
   if (layout === "prompt-completion") return JSON.stringify({ prompt, completion });

@@ -1,0 +1,41 @@
+/**
+ * TrainerState: what a checkpoint's trainer_state.json holds so a run continues exactly where
+ * it stopped (HF's TrainerState): the step, the data cursor, the loss history and the run's
+ * resolved TrainConfig, the same object the run's config.json records under `train`.
+ * lib/model/checkpoint.ts stores it as opaque JSON; this module owns its shape and reads it.
+ */
+import { DataError } from "../errors.ts";
+import { resolveTrainConfig, type TrainConfig } from "./config.ts";
+
+export interface TrainerState {
+  /** Optimizer steps completed. */
+  step: number;
+  /** Where the batcher stands; with config.seed it fixes the data order (one RNG stream per epoch). */
+  cursor: { epoch: number; batch: number };
+  /** Mean training loss of each completed step, index 0 = step 1. */
+  losses: number[];
+  config: TrainConfig;
+}
+
+/**
+ * The trainer state of a checkpoint, or undefined when it holds weights only. Checkpoints
+ * written before TrainConfig (`seed` beside `options`) are read into today's shape here, the
+ * one place that knows the old one.
+ */
+export function readTrainerState(raw: Record<string, unknown> | undefined, file: string): TrainerState | undefined {
+  if (raw === undefined) return undefined;
+  const { step, cursor, losses } = raw as Partial<TrainerState>;
+  let config = raw.config as Partial<TrainConfig> | undefined;
+  if (config === undefined && raw.options !== undefined) {
+    const { minLr, ...options } = raw.options as Partial<TrainConfig>;
+    config = { ...options, ...(minLr === undefined ? {} : { minLr }), seed: raw.seed as number };
+  }
+  if (!Number.isInteger(step) || !cursor || !Array.isArray(losses) || config === undefined) {
+    throw new DataError("the trainer state lacks step, cursor, losses or config; it was not written by symtune's trainer.", { file });
+  }
+  try {
+    return { step: step!, cursor, losses, config: resolveTrainConfig(config) };
+  } catch (error) {
+    throw new DataError((error as Error).message, { file, field: "config" });
+  }
+}
