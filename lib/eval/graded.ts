@@ -4,7 +4,7 @@
  * token accuracy (the share of its tokens, EOS included, that are the model's argmax). A model
  * on its way to writing the right program shows progress here long before exact match moves.
  */
-import { toPrompt } from "../collections/prompt.ts";
+import { toPrompt } from "../prompts/format.ts";
 import type { Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import type { GPT } from "../model/gpt.ts";

@@ -1,7 +1,7 @@
 /**
  * Teacher-forced scoring of `{prompt, completion}` pairs: the log-likelihood the model gives
  * the completion (and its EOS) after the prompt, under the training framing
- * `BOS prompt SEP completion EOS` (lib/train/examples.ts), and how many of those tokens are the
+ * `BOS prompt SEP completion EOS` (lib/prompts/encode.ts), and how many of those tokens are the
  * model's argmax. One forward pass per batch of sequences; no generation.
  *
  * Rank classification (rank.ts) and the graded measures of generative tasks (graded.ts) both
@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../errors.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
-import { encodeExample, type EncodedExample, type Example } from "../train/examples.ts";
+import { encodeExample, type EncodedExample, type Example } from "../prompts/encode.ts";
 
 export interface PairScore {
   /** Sum of log p over the completion's tokens and EOS (nats, ≤ 0). */

@@ -11,7 +11,7 @@
  * per-token mean (length-normalised, for candidates of different lengths). An item is refused,
  * and counted, when any of its candidates does not fit the context.
  */
-import { toPrompt } from "../collections/prompt.ts";
+import { toPrompt } from "../prompts/format.ts";
 import type { Row } from "../collections/types.ts";
 import { UsageError } from "../errors.ts";
 import type { GPT } from "../model/gpt.ts";
