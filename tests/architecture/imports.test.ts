@@ -130,9 +130,10 @@ describe("lib/ layering", () => {
     expect(found, `room cycles: ${JSON.stringify(found)}`).toEqual([]);
   });
 
-  it("keeps the model room free of training, prompts and collections, and plot free of eval", () => {
+  it("keeps the model room free of training, prompts and collections, and eval and plot apart", () => {
     const { rooms } = graphs();
     expect([...rooms.get("model")!].filter((r) => r === "train" || r === "collections" || r === "prompts")).toEqual([]);
     expect(rooms.get("plot")!.has("eval")).toBe(false);
+    expect(rooms.get("eval")!.has("plot")).toBe(false);
   });
 });
