@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setDisplaySink, type DisplayOptions, type MimeBundle } from "../lib/display/protocol.ts";
+import { keepStaticExportWarm } from "../lib/plot/static.ts";
 import { UsageError } from "../lib/errors.ts";
 import { CommManager } from "./comm.ts";
 import { History } from "./history.ts";
@@ -83,6 +84,8 @@ export class Kernel {
     });
     // A cell's process.exit() must close the sockets first, or zeromq aborts the process.
     process.exit = ((code?: number | string | null) => void kernel.stop(Number(code ?? 0))) as typeof process.exit;
+    // Figures' static images: one browser for the kernel's life, not a cold start per figure.
+    keepStaticExportWarm();
     process.on("uncaughtException", (error) => kernel.reportStray(error));
     process.on("unhandledRejection", (reason) => kernel.reportStray(reason));
     const create = options.createExecutor ?? loadExecutor;

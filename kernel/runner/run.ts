@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { writeFileAtomic } from "../../lib/files.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { DISPLAY_NAME, KERNEL_NAME } from "../install.ts";
+import { PROGRESS_METADATA } from "../../lib/display/progress.ts";
 import { KernelProcess, type LaunchOptions } from "./launch.ts";
 import { OutputBook, readNotebook, sourceText, type Output } from "./notebook.ts";
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   launch?: LaunchOptions;
   /** Called after each executed cell (index in the notebook, number of cells, seconds). */
   onCell?: (index: number, cells: number, seconds: number) => void;
+  /** Called with the text of each progress-bar output and update (training progress). */
+  onProgress?: (displayId: string, text: string, final: boolean) => void;
 }
 
 export interface CellFailure {
@@ -66,7 +69,10 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       const outputs = book.cell();
       cell.outputs = outputs.outputs;
       const cellStarted = Date.now();
-      const reply = await executeWithin(kernel, code, options.timeoutS, (msg) => outputs.add(msg));
+      const reply = await executeWithin(kernel, code, options.timeoutS, (msg) => {
+        outputs.add(msg);
+        if (options.onProgress) echoProgress(msg, options.onProgress);
+      });
       executed++;
       options.onCell?.(index, nb.cells.length, (Date.now() - cellStarted) / 1000);
       if (reply.timedOut) {
@@ -88,6 +94,15 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     await kernel.shutdown();
   }
   return { out, executed, failure };
+}
+
+/** Passes on the text of a progress bar's output (marked by its metadata, see lib/display/progress.ts). */
+function echoProgress(msg: import("../wire/message.ts").Message, onProgress: NonNullable<RunOptions["onProgress"]>): void {
+  const content = msg.content as { metadata?: Record<string, unknown>; data?: Record<string, unknown>; transient?: { display_id?: string } };
+  const state = content.metadata?.[PROGRESS_METADATA];
+  const text = content.data?.["text/plain"];
+  if (state === undefined || typeof text !== "string") return;
+  onProgress(content.transient?.display_id ?? "", text, state === "final");
 }
 
 /** Runs a cell; past the timeout, interrupts it and reports timedOut. */
@@ -113,7 +128,16 @@ export async function runNotebookCommand(options: RunOptions): Promise<number> {
   const started = Date.now();
   // One line per cell on stderr, so a long headless run shows where it is.
   const onCell = (index: number, cells: number, seconds: number) => console.error(`symtune run: cell ${index + 1}/${cells} done in ${seconds.toFixed(1)} s`);
-  const result = await runNotebook({ onCell, ...options });
+  // Training progress as a log line every 10 s per bar and at its end, not every update.
+  const lastEcho = new Map<string, number>();
+  const onProgress = (id: string, text: string, final: boolean) => {
+    const now = Date.now();
+    if (!final && now - (lastEcho.get(id) ?? 0) < 10_000) return;
+    lastEcho.set(id, now);
+    // The last update also carries the eval table under the bar.
+    console.error(`symtune run: ${final ? text : text.split("\n")[0]}`);
+  };
+  const result = await runNotebook({ onCell, onProgress, ...options });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.failure) {
     const f = result.failure;

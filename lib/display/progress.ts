@@ -17,6 +17,8 @@ export interface ProgressOptions {
   /** Number of steps; leave out for an open-ended count (no percentage, no ETA). */
   total?: number;
   label?: string;
+  /** The count to start from (a resumed run): rate and ETA count only what happens after it. */
+  initial?: number;
   /** Milliseconds between shown updates; 200 keeps it to 5 a second. */
   minIntervalMs?: number;
   /** Milliseconds between plain lines when the text fallback is not a terminal. */
@@ -29,12 +31,22 @@ export interface ProgressOptions {
 
 type Fields = Record<string, number | string>;
 
+/** Output metadata that marks a progress bar, so `symtune run` can echo it to its log. */
+export const PROGRESS_METADATA = "symtune/progress";
+
+/** What a bar can show under its line: a small table (e.g. eval metrics as they arrive). */
+export interface ProgressDetail {
+  html(): string;
+  text(): string;
+}
+
 const barWidth = 24;
 
 export class ProgressBar implements Displayable {
   readonly total: number | undefined;
   readonly label: string;
   value = 0;
+  private readonly initial: number;
   readonly fields: Fields = {};
   private closed = false;
   private readonly clock: () => number;
@@ -48,6 +60,7 @@ export class ProgressBar implements Displayable {
   private finalShown = false;
   /** An update arrived that is not drawn yet (throttled). */
   private dirty = false;
+  private detail: ProgressDetail | null = null;
   /** How many times the output was drawn (sink updates or text writes), for tests and tuning. */
   renders = 0;
 
@@ -58,6 +71,8 @@ export class ProgressBar implements Displayable {
     }
     this.total = total;
     this.label = options.label ?? "";
+    this.initial = options.initial ?? 0;
+    this.value = this.initial;
     this.clock = options.clock ?? (() => performance.now());
     this.minInterval = options.minIntervalMs ?? 200;
     this.lineInterval = options.lineIntervalMs ?? 10_000;
@@ -65,7 +80,7 @@ export class ProgressBar implements Displayable {
     this.started = this.clock();
     this.lastShown = this.started;
     // The output belongs to the cell that created the bar, so the sink is read once, here.
-    this.handle = getDisplaySink() ? display(this.bundle(), { raw: true }) : null;
+    this.handle = getDisplaySink() ? display(this.bundle(), { raw: true, metadata: { [PROGRESS_METADATA]: "running" } }) : null;
     if (!this.handle) this.writeText(this.started, false);
     this.renders = 1;
   }
@@ -85,6 +100,20 @@ export class ProgressBar implements Displayable {
     return this;
   }
 
+  /**
+   * Shows `detail` under the bar from now on (null removes it), drawn at once: details such
+   * as eval results arrive rarely and are worth seeing when they do. Outside a kernel the text
+   * fallback prints the detail's text once per call.
+   */
+  setDetail(detail: ProgressDetail | null): this {
+    this.detail = detail;
+    if (this.closed) return this;
+    const now = this.clock();
+    if (this.handle) this.render(now, false);
+    else if (detail) this.stream.write(`${this.stream.isTTY ? "\r\x1b[2K" : ""}${detail.text()}\n`);
+    return this;
+  }
+
   /** Draws the last state if it was throttled away and ends the bar; later updates are ignored. */
   close(): void {
     if (this.closed) return;
@@ -100,7 +129,8 @@ export class ProgressBar implements Displayable {
   /** `37/100 [00:12<00:20, 3.1 it/s] loss 1.234` */
   statusText(now = this.clock()): string {
     const elapsed = Math.max(0, (now - this.started) / 1000);
-    const rate = elapsed > 0 && this.value > 0 ? this.value / elapsed : undefined;
+    const done = this.value - this.initial;
+    const rate = elapsed > 0 && done > 0 ? done / elapsed : undefined;
     const count = this.total === undefined ? `${this.value}` : `${this.value}/${this.total}`;
     let times = formatClock(elapsed);
     if (this.total !== undefined && !this.closed) {
@@ -129,8 +159,10 @@ export class ProgressBar implements Displayable {
     const html =
       `<div class="symtune-progress">${label}` +
       `<progress${attrs} style="width: 300px; vertical-align: middle"></progress> ` +
-      `<span style="font-family: monospace">${escapeHtml(this.statusText(now))}</span></div>`;
-    return { "text/html": html, "text/plain": this.textLine(now) };
+      `<span style="font-family: monospace">${escapeHtml(this.statusText(now))}</span></div>` +
+      (this.detail ? `<div class="symtune-progress-detail">${this.detail.html()}</div>` : "");
+    const text = this.detail ? `${this.textLine(now)}\n${this.detail.text()}` : this.textLine(now);
+    return { "text/html": html, "text/plain": text };
   }
 
   private render(now: number, final: boolean): void {
@@ -138,7 +170,7 @@ export class ProgressBar implements Displayable {
     this.dirty = false;
     if (final) this.finalShown = true;
     this.renders++;
-    if (this.handle) this.handle.update(this.bundle(now), { raw: true });
+    if (this.handle) this.handle.update(this.bundle(now), { raw: true, metadata: { [PROGRESS_METADATA]: final ? "final" : "running" } });
     else this.writeText(now, final);
   }
 

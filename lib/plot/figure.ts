@@ -2,13 +2,17 @@
  * A Plotly figure that renders itself in the kernel through the display protocol: one mime
  * bundle with the Plotly JSON (JupyterLab/VS Code/nteract), offline HTML (classic Notebook,
  * nbconvert) and, when Chromium is installed, a static SVG (GitHub, papers).
+ *
+ * SYMTUNE_FIGURES=mime (or figureOutput("mime")) leaves the HTML out: for frontends that
+ * render the Plotly mime type themselves and for notebooks meant to be read as files (the
+ * static SVG shows), it keeps plotly.js (4.8 MB) out of the notebook entirely.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { UsageError } from "../errors.ts";
 import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { figureHtml, figurePage, type PlotlyJsMode } from "./html.ts";
-import { renderStatic, type PlotlyFigureJSON } from "./static.ts";
+import { renderStatic, staticExportKeptWarm, warmStaticExport, type PlotlyFigureJSON, type StaticOptions } from "./static.ts";
 
 export type Trace = Record<string, unknown>;
 export type Layout = Record<string, unknown>;
@@ -28,7 +32,30 @@ export interface FigureOptions {
   plotlyJs?: PlotlyJsMode;
   /** Skip the Chromium render (e.g. for in-place updates several times a second). */
   staticImage?: boolean;
+  /** Skip the static image once this aborts (an interrupted cell must not wait for Chromium). */
+  signal?: AbortSignal;
+  /** Skip the static image if it takes longer than this (a cold Chromium). */
+  staticTimeoutMs?: number;
 }
+
+/** html: Plotly JSON + offline HTML + SVG (default); mime: Plotly JSON + SVG, no HTML, no plotly.js. */
+export type FigureOutput = "html" | "mime";
+
+let output: FigureOutput | null = null;
+
+/** Chooses how figures are sent for the rest of this process (default: SYMTUNE_FIGURES, else html). */
+export function figureOutput(mode?: FigureOutput): FigureOutput {
+  if (mode !== undefined) {
+    if (mode !== "html" && mode !== "mime") throw new UsageError(`figureOutput: use "html" or "mime", got "${String(mode)}"`);
+    output = mode;
+  }
+  return output ?? (process.env.SYMTUNE_FIGURES === "mime" ? "mime" : "html");
+}
+
+// In a kernel, start the browser for static images while the user is still typing: the
+// figures that follow the `symtune` import then take ~0.1 s each. Deferred so it does not
+// compete with the cell that imported us.
+if (staticExportKeptWarm()) setTimeout(warmStaticExport, 2000).unref();
 
 export class Figure implements Displayable {
   readonly data: Trace[];
@@ -54,14 +81,14 @@ export class Figure implements Displayable {
     return { data: this.data, layout: this.layout, config: this.config };
   }
 
-  /** Static SVG text, or null without Chromium. */
-  toSVG(): Promise<string | null> {
-    return renderStatic(this.toJSON(), "svg", this.size());
+  /** Static SVG text, or null without Chromium (or when stopped early, see StaticOptions). */
+  toSVG(options: Omit<StaticOptions, "size"> = {}): Promise<string | null> {
+    return renderStatic(this.toJSON(), "svg", { ...options, size: this.size() });
   }
 
   /** PNG bytes, or null without Chromium. */
   toPNG(): Promise<Buffer | null> {
-    return renderStatic(this.toJSON(), "png", this.size());
+    return renderStatic(this.toJSON(), "png", { size: this.size() });
   }
 
   private size(): { width: number; height: number } {
@@ -69,18 +96,14 @@ export class Figure implements Displayable {
   }
 
   async mimeBundle(options: FigureOptions = {}): Promise<MimeBundle> {
-    const svg = options.staticImage === false ? null : await this.toSVG();
+    const svg = options.staticImage === false ? null : await this.toSVG({ signal: options.signal, timeoutMs: options.staticTimeoutMs });
     const traces = this.data.length;
-    const bundle: MimeBundle = {
-      [PLOTLY_MIME]: { data: this.data, layout: this.layout, config: this.config },
-      "text/html": figureHtml(this.toJSON(), {
-        plotlyJs: options.plotlyJs ?? "once",
-        fallbackSvg: svg,
-        title: this.title,
-      }),
-      "text/plain": `<Figure "${this.title}": ${traces} trace${traces === 1 ? "" : "s"}>`,
-    };
+    const bundle: MimeBundle = { [PLOTLY_MIME]: { data: this.data, layout: this.layout, config: this.config } };
+    if (figureOutput() === "html") {
+      bundle["text/html"] = figureHtml(this.toJSON(), { plotlyJs: options.plotlyJs ?? "once", fallbackSvg: svg, title: this.title });
+    }
     if (svg) bundle["image/svg+xml"] = svg;
+    bundle["text/plain"] = `<Figure "${this.title}": ${traces} trace${traces === 1 ? "" : "s"}>`;
     return bundle;
   }
 

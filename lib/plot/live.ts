@@ -3,7 +3,10 @@
  * display id and replaced (update_display_data) at most every `minIntervalMs`, like HF's
  * notebook progress, through lib/display's handles (so it keeps its place among the cell's other
  * outputs). Intermediate updates skip the Chromium render; `finish()` sends the final figure
- * with its static image. Outside a kernel it only collects points.
+ * with its static image, except after an interrupt (the image is skipped at once, so the
+ * interrupted cell ends quickly with its model) or when Chromium is not ready within a few
+ * seconds. Chromium starts warming when the curve is created, while the model trains.
+ * Outside a kernel it only collects points.
  */
 import { randomUUID } from "node:crypto";
 import { display, type DisplayHandle } from "../display/display.ts";
@@ -11,6 +14,7 @@ import { getDisplaySink, type MimeBundle } from "../display/protocol.ts";
 import { trainingCurves, type CurveSeries } from "./builders.ts";
 import type { Figure } from "./figure.ts";
 import { plotlyScriptOnce } from "./html.ts";
+import { warmStaticExport } from "./static.ts";
 
 export interface LiveCurveOptions {
   title?: string;
@@ -18,6 +22,10 @@ export interface LiveCurveOptions {
   logY?: boolean;
   /** Minimum time between two in-place updates; default 500 ms (≤ 2 updates/s). */
   minIntervalMs?: number;
+  /** The cell's interrupt: once aborted, the final figure goes out without a static image. */
+  signal?: AbortSignal;
+  /** The most the final figure waits for its static image (default 3000 ms). */
+  staticTimeoutMs?: number;
 }
 
 export class LiveCurve {
@@ -29,7 +37,9 @@ export class LiveCurve {
   private chain: Promise<void> = Promise.resolve();
   private readonly sink = getDisplaySink();
 
-  constructor(private readonly options: LiveCurveOptions = {}) {}
+  constructor(private readonly options: LiveCurveOptions = {}) {
+    if (this.sink) warmStaticExport();
+  }
 
   /** Adds a point; redraws if the last redraw is older than the interval (else schedules one). */
   add(name: string, step: number, value: number, mode: CurveSeries["mode"] = "lines"): void {
@@ -70,7 +80,12 @@ export class LiveCurve {
     this.lastUpdate = Date.now();
     const figure = this.figure();
     this.chain = this.chain.then(async () => {
-      const bundle: MimeBundle = await figure.mimeBundle({ plotlyJs: "none", staticImage: final });
+      const bundle: MimeBundle = await figure.mimeBundle({
+        plotlyJs: "none",
+        staticImage: final,
+        signal: this.options.signal,
+        staticTimeoutMs: this.options.staticTimeoutMs ?? 3000,
+      });
       if (!this.handle) {
         // plotly.js goes in its own output: in-place updates replace the figure's output.
         const loader = plotlyScriptOnce();
