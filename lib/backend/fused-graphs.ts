@@ -109,14 +109,18 @@ const geluCore: GraphNode[] = [
 ];
 const geluConstants = [scalar("c", GELU_C), scalar("one", 1), scalar("k", GELU_K), scalar("half", 0.5)];
 
-/** Y = gelu(H + B) (tanh form) for H (N, F) and B (F). */
+/**
+ * Y = gelu(H + B) (tanh form) for H (N, F) and B (F): ONNX's own Gelu (opset 20), one
+ * vectorised pass; written out as the backward graph's nodes it cost 4× the CPU time
+ * (each node is a pass over memory).
+ */
 export function biasGeluForwardModel(): Uint8Array {
   return encodeModel({
     name: "symtune_bias_gelu",
+    opset: 20,
     inputs: [{ name: "H", dims: ["n", "f"] }, { name: "B", dims: ["f"] }],
     outputs: [{ name: "Y", dims: ["n", "f"] }],
-    nodes: [...geluCore, node("Mul", ["u", "half"], ["uh"]), node("Mul", ["uh", "t1"], ["Y"])],
-    constants: geluConstants,
+    nodes: [node("Add", ["H", "B"], ["u"]), node("Gelu", ["u"], ["Y"], { approximate: { string: "tanh" } })],
   });
 }
 
@@ -144,5 +148,48 @@ export function biasGeluBackwardModel(): Uint8Array {
       node("ReduceSum", ["DH", "rows"], ["DB"], { keepdims: { int: 0 } }),
     ],
     constants: [...geluConstants, scalar("c3", 3 * GELU_C), scalar("khalf", 0.5 * GELU_K), int64("rows", [0])],
+  });
+}
+
+/** Y, MEAN and RSTD (N, 1) of LayerNorm over the last axis of X (N, C): ONNX's own op (opset 17). */
+export function layerNormForwardModel(eps: number): Uint8Array {
+  return encodeModel({
+    name: "symtune_layer_norm",
+    opset: 17,
+    inputs: [{ name: "X", dims: ["n", "c"] }, { name: "G", dims: ["c"] }, { name: "B", dims: ["c"] }],
+    outputs: [{ name: "Y", dims: ["n", "c"] }, { name: "MEAN", dims: ["n", "one"] }, { name: "RSTD", dims: ["n", "one"] }],
+    nodes: [node("LayerNormalization", ["X", "G", "B"], ["Y", "MEAN", "RSTD"], { axis: { int: -1 }, epsilon: { float: eps } })],
+  });
+}
+
+/**
+ * DX, DG, DB of LayerNorm from X, G, MEAN, RSTD and DY, with x̂ = (X − MEAN)·RSTD:
+ * DX = RSTD·(DY·G − mean(DY·G) − x̂·mean(DY·G·x̂)), DG = Σ_rows DY·x̂, DB = Σ_rows DY.
+ */
+export function layerNormBackwardModel(): Uint8Array {
+  return encodeModel({
+    name: "symtune_layer_norm_grad",
+    opset: 17,
+    inputs: [
+      { name: "X", dims: ["n", "c"] }, { name: "G", dims: ["c"] }, { name: "MEAN", dims: ["n", "one"] },
+      { name: "RSTD", dims: ["n", "one"] }, { name: "DY", dims: ["n", "c"] },
+    ],
+    outputs: [{ name: "DX", dims: ["n", "c"] }, { name: "DG", dims: ["c"] }, { name: "DB", dims: ["c"] }],
+    nodes: [
+      node("Sub", ["X", "MEAN"], ["xc"]),
+      node("Mul", ["xc", "RSTD"], ["xhat"]),
+      node("Mul", ["DY", "G"], ["dxhat"]),
+      node("ReduceMean", ["dxhat"], ["m1"], { axes: { ints: [-1] }, keepdims: { int: 1 } }),
+      node("Mul", ["dxhat", "xhat"], ["dxx"]),
+      node("ReduceMean", ["dxx"], ["m2"], { axes: { ints: [-1] }, keepdims: { int: 1 } }),
+      node("Mul", ["xhat", "m2"], ["xm2"]),
+      node("Sub", ["dxhat", "m1"], ["d1"]),
+      node("Sub", ["d1", "xm2"], ["d2"]),
+      node("Mul", ["d2", "RSTD"], ["DX"]),
+      node("Mul", ["DY", "xhat"], ["dyx"]),
+      node("ReduceSum", ["dyx", "rows"], ["DG"], { keepdims: { int: 0 } }),
+      node("ReduceSum", ["DY", "rows"], ["DB"], { keepdims: { int: 0 } }),
+    ],
+    constants: [int64("rows", [0])],
   });
 }

@@ -25,10 +25,10 @@ const text = (field: number, s: string) => bytes(field, utf8.encode(s));
 
 const FLOAT = 1;
 const INT64 = 7;
-const ATTRIBUTE = { float: 1, int: 2, ints: 7 } as const;
+const ATTRIBUTE = { float: 1, int: 2, string: 3, ints: 7 } as const;
 
-/** A node attribute: a number with `int` (an integer) or `float`, or a list of integers. */
-export type Attribute = { int: number } | { float: number } | { ints: number[] };
+/** A node attribute: a number with `int` (an integer) or `float`, a string, or a list of integers. */
+export type Attribute = { int: number } | { float: number } | { string: string } | { ints: number[] };
 
 export interface GraphNode {
   op: string;
@@ -52,10 +52,13 @@ export interface GraphSpec {
   outputs: { name: string; dims: string[] }[];
   nodes: GraphNode[];
   constants?: Constant[];
+  /** ONNX opset (default 13). */
+  opset?: number;
 }
 
 function attribute(name: string, a: Attribute): number[] {
   if ("int" in a) return [...text(1, name), ...int(3, a.int), ...int(20, ATTRIBUTE.int)];
+  if ("string" in a) return [...text(1, name), ...text(4, a.string), ...int(20, ATTRIBUTE.string)];
   if ("float" in a) {
     const f = new Uint8Array(new Float32Array([a.float]).buffer);
     return [...text(1, name), ...key(2, 5), ...f, ...int(20, ATTRIBUTE.float)];
@@ -84,7 +87,7 @@ function floatValue(name: string, dims: string[]): number[] {
   return [...text(1, name), ...bytes(2, bytes(1, tensorType))];
 }
 
-/** The serialized ModelProto (opset 13) for a graph. */
+/** The serialized ModelProto for a graph. */
 export function encodeModel(spec: GraphSpec): Uint8Array {
   const graph = [
     ...spec.nodes.flatMap((n) => bytes(1, nodeProto(n))),
@@ -93,7 +96,7 @@ export function encodeModel(spec: GraphSpec): Uint8Array {
     ...spec.inputs.flatMap((i) => bytes(11, floatValue(i.name, i.dims))),
     ...spec.outputs.flatMap((o) => bytes(12, floatValue(o.name, o.dims))),
   ];
-  const opset = [...text(1, ""), ...int(2, 13)];
+  const opset = [...text(1, ""), ...int(2, spec.opset ?? 13)];
   return new Uint8Array([...int(1, 8), ...text(2, "symtune"), ...bytes(7, graph), ...bytes(8, opset)]);
 }
 

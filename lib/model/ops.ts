@@ -9,6 +9,8 @@ import {
   ATTENTION_KERNEL,
   BIAS_GELU_GRAD_KERNEL,
   BIAS_GELU_KERNEL,
+  LAYER_NORM_NATIVE_GRAD_KERNEL,
+  LAYER_NORM_NATIVE_KERNEL,
   fusedKernelsAvailable,
 } from "../backend/kernels/fused.ts";
 import { GELU_KERNEL } from "../backend/kernels/gelu.ts";
@@ -26,8 +28,21 @@ export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias: tf.Tensor1D):
     tf.dispose([normed, rstd]);
     return value as tf.Tensor2D;
   }
+  if (useFused()) return nativeLayerNormOp(x, gain, bias) as tf.Tensor2D;
   return layerNormOp(x, gain, bias) as tf.Tensor2D;
 }
+
+/** Training LayerNorm as one native call each way (saves x, mean, 1/σ instead of x̂). */
+const nativeLayerNormOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, gain, bias] = args as tf.Tensor[];
+  const [value, mean, rstd] = tf.engine().runKernel(LAYER_NORM_NATIVE_KERNEL, { x, gain, bias }, { eps: 1e-5 }) as tf.Tensor[];
+  (args[3] as tf.GradSaveFunc)([x, gain, mean, rstd]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, [xs, g, m, r]: tf.Tensor[]) =>
+      tf.engine().runKernel(LAYER_NORM_NATIVE_GRAD_KERNEL, { x: xs, gain: g, mean: m, rstd: r, dy }) as tf.Tensor[],
+  };
+});
 
 /** True inside tf.grads / tf.variableGrads (tfjs keeps an active tape there). */
 function recordingGradients(): boolean {

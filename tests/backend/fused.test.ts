@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { fusedKernelsAvailable } from "../../lib/backend/kernels/fused.ts";
 import { createGPT } from "../../lib/model/gpt.ts";
-import { biasGelu, enableFusedKernels, selfAttention } from "../../lib/model/ops.ts";
+import { biasGelu, enableFusedKernels, layerNorm, selfAttention } from "../../lib/model/ops.ts";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -80,6 +80,23 @@ describe("fused kernels", () => {
       });
       expect(error).toBeLessThan(1e-4);
       tf.dispose([h, b, dy]);
+    });
+  }
+
+  for (const [N, C] of [[6, 10], [50, 96]]) {
+    it(`LayerNorm forward and gradients equal the unfused path (${N} × ${C})`, () => {
+      const x = tf.randomNormal([N, C], 1, 3, "float32", N);
+      const g = tf.randomNormal([C], 1, 0.5, "float32", C);
+      const b = tf.randomNormal([C], 0, 1, "float32", 2);
+      const dy = tf.randomNormal([N, C], 0, 1, "float32", 4);
+      const error = fusedVsUnfused(() => {
+        const ln = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => layerNorm(xx as tf.Tensor2D, gg as tf.Tensor1D, bb as tf.Tensor1D);
+        // The value inside the gradient computation: outside one, both paths use the same inference kernel.
+        const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.square(ln(xx, gg, bb)), dy)))([x, g, b]);
+        return [value, ...grads];
+      });
+      expect(error).toBeLessThan(1e-4);
+      tf.dispose([x, g, b, dy]);
     });
   }
 

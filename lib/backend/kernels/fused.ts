@@ -8,6 +8,8 @@
  *   SymtuneAttentionGrad  qkv, p, dy (B, T, C); attr heads                → dqkv (B, T, 3C)
  *   SymtuneBiasGelu       h (N, F), b (F)                                 → gelu(h + b) (N, F)
  *   SymtuneBiasGeluGrad   h, b, dy (N, F)                                 → [dh (N, F), db (F)]
+ *   SymtuneLayerNormNative    x (N, C), gain, bias (C); attr eps          → [y (N, C), mean, rstd (N, 1)]
+ *   SymtuneLayerNormNativeGrad x, gain, mean, rstd, dy                    → [dx (N, C), dgain, dbias (C)]
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -15,6 +17,8 @@ import {
   attentionForwardModel,
   biasGeluBackwardModel,
   biasGeluForwardModel,
+  layerNormBackwardModel,
+  layerNormForwardModel,
 } from "../fused-graphs.ts";
 import { type NativeTensor, nativeMatmulStatus, runGraph } from "../native-matmul.ts";
 import { type WasmBackend, f32, heapBuffer } from "./wasm-access.ts";
@@ -23,6 +27,8 @@ export const ATTENTION_KERNEL = "SymtuneAttention";
 export const ATTENTION_GRAD_KERNEL = "SymtuneAttentionGrad";
 export const BIAS_GELU_KERNEL = "SymtuneBiasGelu";
 export const BIAS_GELU_GRAD_KERNEL = "SymtuneBiasGeluGrad";
+export const LAYER_NORM_NATIVE_KERNEL = "SymtuneLayerNormNative";
+export const LAYER_NORM_NATIVE_GRAD_KERNEL = "SymtuneLayerNormNativeGrad";
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
@@ -75,6 +81,27 @@ function biasGeluGrad({ inputs, backend }: Args): tf.TensorInfo[] {
   return [dh, db];
 }
 
+function layerNorm({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
+  const { x, gain, bias } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo; bias: tf.TensorInfo };
+  const eps = attrs!.eps as number;
+  const b = backend as WasmBackend;
+  const y = b.makeOutput(x.shape, "float32");
+  const mean = b.makeOutput([x.shape[0], 1], "float32");
+  const rstd = b.makeOutput([x.shape[0], 1], "float32");
+  run(b, `layerNorm${eps}`, () => layerNormForwardModel(eps), { X: x, G: gain, B: bias }, { Y: y, MEAN: mean, RSTD: rstd });
+  return [y, mean, rstd];
+}
+
+function layerNormGrad({ inputs, backend }: Args): tf.TensorInfo[] {
+  const { x, gain, mean, rstd, dy } = inputs as Record<string, tf.TensorInfo>;
+  const b = backend as WasmBackend;
+  const dx = b.makeOutput(x.shape, "float32");
+  const dgain = b.makeOutput(gain.shape, "float32");
+  const dbias = b.makeOutput(gain.shape, "float32");
+  run(b, "layerNormGrad", layerNormBackwardModel, { X: x, G: gain, MEAN: mean, RSTD: rstd, DY: dy }, { DX: dx, DG: dgain, DB: dbias });
+  return [dx, dgain, dbias];
+}
+
 /**
  * Whether the fused kernels can run now: wasm active, native runtime loaded, and a heap the
  * native binding accepts (the threaded build's SharedArrayBuffer it refuses).
@@ -90,6 +117,8 @@ export function registerFusedKernels(): void {
     [ATTENTION_GRAD_KERNEL, attentionGrad],
     [BIAS_GELU_KERNEL, biasGelu],
     [BIAS_GELU_GRAD_KERNEL, biasGeluGrad],
+    [LAYER_NORM_NATIVE_KERNEL, layerNorm],
+    [LAYER_NORM_NATIVE_GRAD_KERNEL, layerNormGrad],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, "wasm")) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
