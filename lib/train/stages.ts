@@ -19,7 +19,7 @@ import { loadCheckpoint } from "../model/checkpoint.ts";
 import { gptConfig, type GPTConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
-import { LiveCurve } from "../plot/live.ts";
+import { TrainingView } from "../plot/training.ts";
 import { createRun, openRun, runsDir, type Run } from "../runs/registry.ts";
 import type { Example } from "../prompts/format.ts";
 import { pickTrainConfig, resolveTrainConfig, type TrainConfig } from "./config.ts";
@@ -203,6 +203,13 @@ export async function planInstruction(options: StageOptions & { instruction: Row
   return plan("instruction", [{ kind: "instruction", rows, ratio: 1 }], options.n ?? rows.length, options, options.from);
 }
 
+/** The numeric metrics of an eval record (what the progress table shows). */
+function numbersOf(record: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(record)) if (typeof v === "number" && k !== "step") out[k] = v;
+  return out;
+}
+
 /** Trains a planned stage: records the run, draws the curve, keeps the model on interrupt. */
 export async function runStage(planned: StagePlan | Promise<StagePlan>, options: StageOptions): Promise<StageResult> {
   const stagePlan = await planned;
@@ -223,7 +230,8 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
           options.runs,
         );
   const evalExamples = options.evalRows ? rowsOf(options.evalRows).map(toPrompt) : undefined;
-  const curve = options.live === false ? null : new LiveCurve({ title: `${options.name ?? stagePlan.stage}: loss` });
+  // Progress bar, eval table and live curve; an interrupt skips the curve's static image.
+  const view = options.live === false ? null : new TrainingView({ title: options.name ?? stagePlan.stage, total: config.steps, signal: options.signal });
   const started = performance.now();
   let result: TrainResult;
   try {
@@ -237,20 +245,20 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
       signal: options.signal,
       onStep: (m) => {
         run?.log(m);
-        curve?.add("train loss", m.step, m.loss);
+        view?.step(m);
         options.onStep?.(m.step, m.loss);
       },
       onEval: (m) => {
         run?.log(m);
-        curve?.add("eval loss", m.step, Number(m.eval_loss), "lines+markers");
+        view?.eval(m.step, numbersOf(m));
       },
     });
   } catch (error) {
     run?.finish({ status: "failed", wallSeconds: (performance.now() - started) / 1000, steps: 0, message: (error as Error).message });
-    await curve?.finish();
+    await view?.finish();
     throw error;
   }
-  await curve?.finish();
+  await view?.finish();
   run?.finish({
     status: result.stopped,
     wallSeconds: result.seconds,

@@ -92,6 +92,34 @@ describe("an interrupted run's figure", () => {
   });
 });
 
+describe("a training stage in a notebook", () => {
+  it("shows the bar and the curve, and an interrupt keeps the model with its final curve", async () => {
+    const { injectionStage } = await import("../../lib/train/stages.ts");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      task: "scan", domain: "scan", form: "SCAN actions", instruction: "Act:", input: `walk ${i}`, output: `I_WALK x${i % 5}`, split: "train" as const, meta: {},
+    }));
+    const interrupt = new AbortController();
+    const result = await injectionStage({
+      symbolic: rows, steps: 50, batchSize: 4, preset: "tiny", seed: 1, runs: mkdtempSync(join(tmpdir(), "symtune-view-")),
+      signal: interrupt.signal,
+      onStep: (step) => step === 3 && interrupt.abort(),
+    });
+    expect(result.train.stopped).toBe("interrupted");
+    expect(result.train.step).toBe(3);
+    expect(result.model.paramCount()).toBeGreaterThan(0);
+    const texts = sink.events.flatMap((e) => (e.kind === "display" || e.kind === "update" ? [String(e.bundle["text/plain"])] : []));
+    expect(texts.some((t) => /^injection: +\d+%\|.*\| 3\/50 /.test(t))).toBe(true);
+    const curves = sink.events.flatMap((e) => (e.kind === "display" || e.kind === "update") && PLOTLY_MIME in e.bundle ? [e.bundle] : []);
+    const final = curves.at(-1)!;
+    expect((final[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0]!.y).toHaveLength(3);
+    expect(final).not.toHaveProperty("image/svg+xml");
+    result.model.dispose();
+  });
+});
+
 describe("figures by mime type", () => {
   it("leave out the HTML and plotly.js, keeping the Plotly JSON", async () => {
     figureOutput("mime");
