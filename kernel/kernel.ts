@@ -11,6 +11,7 @@ import { setDisplaySink, type DisplayOptions, type MimeBundle } from "../lib/dis
 import { keepStaticExportWarm } from "../lib/plot/static.ts";
 import { UsageError } from "../lib/errors.ts";
 import { CommManager } from "./comm.ts";
+import { errorOutcome } from "./exec/outcome.ts";
 import { History } from "./history.ts";
 import { InterruptFlag, type CellIO, type ExecOutcome, type Executor } from "./protocol.ts";
 import type { ConnectionInfo } from "./wire/connection.ts";
@@ -31,7 +32,8 @@ export interface KernelOptions {
 
 const loadExecutor: ExecutorFactory = async (options) => {
   const { createExecutor } = await import("./exec/executor.ts");
-  return createExecutor(options);
+  // Interactive: the first cells run while the type checker warms (SYMTUNE_COLD_CELLS=check waits).
+  return createExecutor({ ...options, coldCells: process.env.SYMTUNE_COLD_CELLS === "check" ? "check" : "run" });
 };
 
 type Handler = (channel: RequestChannel, request: Arrived) => Promise<void> | void;
@@ -126,7 +128,7 @@ export class Kernel {
     } catch (error) {
       console.error(`symtune kernel: ${type} failed: ${(error as Error)?.stack ?? error}`);
       if (type.endsWith("_request")) {
-        this.wire.reply(channel, request, type.replace(/_request$/, "_reply"), errorContent(error));
+        this.wire.reply(channel, request, type.replace(/_request$/, "_reply"), errorOutcome(error));
       }
     } finally {
       if (!this.stopping) this.wire.publish("status", { execution_state: "idle" }, request.msg);
@@ -198,7 +200,7 @@ export class Kernel {
         outcome = await executor.execute(code, io, { silent, storeHistory, executionCount: count });
       }
     } catch (error) {
-      outcome = errorContent(error);
+      outcome = errorOutcome(error);
     } finally {
       this.cellAbort = null;
     }
@@ -235,7 +237,7 @@ export class Kernel {
         const r = await executor.execute(String(expression), quiet, { silent: true, storeHistory: false, executionCount: count });
         out[name] = r.status === "ok" ? { status: "ok", data: r.result ?? {}, metadata: {} } : r;
       } catch (error) {
-        out[name] = errorContent(error);
+        out[name] = errorOutcome(error);
       }
     }
     return out;
@@ -329,14 +331,10 @@ export class Kernel {
 
   /** Output from a callback that outlived its cell goes to the last cell, as in IPython. */
   private reportStray(error: unknown): void {
-    const text = `Uncaught ${(error as Error)?.stack ?? String(error)}\n`;
+    // The same format as a cell's error (its cell line and caret, no kernel frames or paths).
+    const text = `${errorOutcome(error).traceback.join("\n")}\n`;
     if (this.lastIO) this.lastIO.stderr(text);
     else console.error(`symtune kernel: ${text}`);
   }
 
-}
-
-function errorContent(error: unknown): { status: "error"; ename: string; evalue: string; traceback: string[] } {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { status: "error", ename: e.name, evalue: e.message, traceback: (e.stack ?? `${e.name}: ${e.message}`).split("\n") };
 }

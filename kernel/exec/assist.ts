@@ -3,7 +3,8 @@
  * Completion and inspection ask the language service in the context of earlier cells, with
  * magic lines blanked out so positions stay valid.
  */
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./ts.ts";
 import type { CompleteResult, InspectResult, IsCompleteStatus } from "../protocol.ts";
 import { isInternalName } from "./globals.ts";
 import { blankMagicLines, parseCellMagic, parseHelpRequest } from "./magiclines.ts";
@@ -67,11 +68,11 @@ export function symbolHelp(service: CellService, expression: string): Record<str
 }
 
 /** An unresolved name gets quick info of kind "" and type `any`: that is "not found". */
-function known(info: ts.QuickInfo | undefined): ts.QuickInfo | undefined {
+function known(info: TS.QuickInfo | undefined): TS.QuickInfo | undefined {
   return info && info.kind !== ts.ScriptElementKind.unknown ? info : undefined;
 }
 
-function quickInfoBundle(info: ts.QuickInfo): Record<string, string> {
+function quickInfoBundle(info: TS.QuickInfo): Record<string, string> {
   // Earlier cells' names reach a cell as imports; show them as the declarations they are.
   const signature = ts.displayPartsToString(info.displayParts).replace(/^\(alias\) /, "").replace(/\nimport [\w$]+$/, "");
   const docs = ts.displayPartsToString(info.documentation);
@@ -84,7 +85,7 @@ function quickInfoBundle(info: ts.QuickInfo): Record<string, string> {
 const OPENERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 
 /** After these a `/` divides; anywhere else it starts a regular expression. */
-const ENDS_EXPRESSION = new Set<ts.SyntaxKind>([
+const ENDS_EXPRESSION = new Set<TS.SyntaxKind>([
   ts.SyntaxKind.Identifier,
   ts.SyntaxKind.NumericLiteral,
   ts.SyntaxKind.BigIntLiteral,
@@ -112,7 +113,7 @@ export function isCompleteCode(code: string): { status: IsCompleteStatus; indent
   const text = blankMagicLines(code);
   const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
   const stack: string[] = [];
-  let previous: ts.SyntaxKind = ts.SyntaxKind.Unknown;
+  let previous: TS.SyntaxKind = ts.SyntaxKind.Unknown;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; previous = token, token = scanner.scan()) {
     if ((token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) && !ENDS_EXPRESSION.has(previous)) {
       token = scanner.reScanSlashToken(); // a regular expression literal, not a division
@@ -132,7 +133,7 @@ export function isCompleteCode(code: string): { status: IsCompleteStatus; indent
   }
   if (stack.length > 0) return { status: "incomplete", indent: "  ".repeat(stack.length) };
   const sf = ts.createSourceFile("cell.ts", text, ts.ScriptTarget.ES2022, false);
-  const errors = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  const errors = (sf as unknown as { parseDiagnostics: TS.Diagnostic[] }).parseDiagnostics;
   if (errors.length === 0) return { status: "complete" };
   const end = text.trimEnd().length;
   return errors.every((d) => (d.start ?? 0) >= end) ? { status: "incomplete", indent: "" } : { status: "invalid" };

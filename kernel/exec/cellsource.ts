@@ -3,7 +3,8 @@
  * a cell that is one object literal (`{ a: 1 }`) is an expression, as in Node's REPL, and
  * `export` on a top-level declaration is dropped (every top-level name is shared anyway).
  */
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./ts.ts";
 
 export function prepareCell(code: string): string {
   return dropExports(objectLiteral(code) ?? code);
@@ -15,7 +16,7 @@ function objectLiteral(code: string): string | undefined {
   if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) return undefined;
   const wrapped = `(${trimmed})`;
   const sf = ts.createSourceFile("cell.ts", wrapped, ts.ScriptTarget.ES2022, true);
-  const errors = (sf as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  const errors = (sf as unknown as { parseDiagnostics: TS.Diagnostic[] }).parseDiagnostics;
   const only = sf.statements.length === 1 ? sf.statements[0] : undefined;
   const isObject = only !== undefined && ts.isExpressionStatement(only) && ts.isParenthesizedExpression(only.expression) && ts.isObjectLiteralExpression(only.expression.expression);
   return errors.length === 0 && isObject ? wrapped : undefined;

@@ -7,39 +7,22 @@
 import path from "node:path";
 import vm from "node:vm";
 import { topLevelNames } from "./names.ts";
-import { CellService, type CellDiagnostic } from "./service.ts";
-import { originalPosition, parseSourceMap, type LineMap } from "./sourcemap.ts";
+import { CompileError, registerCell } from "./outcome.ts";
+import type { CellService } from "./service.ts";
+import { parseSourceMap } from "./sourcemap.ts";
 import { RUNTIME, SCOPE, cellTransformer } from "./transform.ts";
 
-/** Type or syntax errors in a cell: one line per diagnostic, no JavaScript stack. */
-export class CompileError extends Error {
-  override name = "TSError";
-  constructor(readonly diagnostics: CellDiagnostic[]) {
-    super(diagnostics.map(formatDiagnostic)[0] ?? "compile error");
-  }
-  get lines(): string[] {
-    return this.diagnostics.map(formatDiagnostic);
-  }
-}
-
-export function formatDiagnostic(d: CellDiagnostic): string {
-  return `cell:${d.line}:${d.column} - ${d.message} (TS${d.code})`;
+interface ColdCell {
+  code: string;
+  declared: ReadonlySet<string>;
+  label: string;
+  serial: number;
+  late?: (lines: string[]) => void;
 }
 
 /** A compiled cell; `run` may be called again (timeit) without compiling again. */
 export interface CompiledCell {
   run(scope: Record<string, unknown>, runtime: unknown): Promise<unknown>;
-}
-
-/** Compiled cells by script file name, for tracebacks. */
-const cellMaps = new Map<string, { map: LineMap; label: string; prefixLength: number }>();
-
-/** `file:line:column` of a compiled cell → "In [3]:2:5" in the cell's TypeScript; else undefined. */
-export function cellPosition(file: string, line: number, column: number): string | undefined {
-  const cell = cellMaps.get(file);
-  if (!cell) return undefined;
-  const original = originalPosition(cell.map, line, line === 1 ? column - cell.prefixLength : column);
-  return original && `${cell.label}:${original.line}:${original.column}`;
 }
 
 /**
@@ -57,18 +40,28 @@ export class CellCompiler {
 
   constructor(private readonly service: CellService) {}
 
-  /** `label` names the cell in tracebacks, e.g. "In [3]". */
-  compile(code: string, label = "cell"): CompiledCell {
+  /** Cells run before the type checker was warm, to check once it is (catchUp). */
+  private cold: ColdCell[] = [];
+  /** Which compile last declared each name, so catch-up never overwrites a newer declaration. */
+  private owners = new Map<string, number>();
+  private serial = 0;
+
+  /**
+   * `label` names the cell in tracebacks, e.g. "In [3]". Before the service is warm the cell
+   * is only parsed (light program) and `late` later receives its type errors, if any.
+   */
+  compile(code: string, label = "cell", late?: (lines: string[]) => void): CompiledCell {
     const cached = this.cache.get(code);
     if (cached && cached.generation === this.service.generation) return cached.cell;
 
     const declared = topLevelNames(code);
     this.service.setCell(code, declared);
-    const diagnostics = this.service.diagnostics();
-    if (diagnostics.length > 0) throw new CompileError(diagnostics);
+    const light = !this.service.warm;
+    const program = light ? this.service.lightProgram() : this.service.program();
+    const diagnostics = light ? this.service.syntaxDiagnostics(program) : this.service.diagnostics();
+    if (diagnostics.length > 0) throw new CompileError(diagnostics, label, code);
 
-    const program = this.service.program();
-    const sf = this.service.sourceFile();
+    const sf = program.getSourceFile(this.service.cellFile)!;
     let js = "";
     let dts = "";
     const result = program.emit(
@@ -83,16 +76,40 @@ export class CellCompiler {
     );
     if (!js) throw new Error(`TypeScript emitted no JavaScript for the cell (${result.diagnostics.length} emit diagnostics)`);
     this.service.commit(dts, declared);
+    const serial = ++this.serial;
+    for (const name of declared) this.owners.set(name, serial);
+    if (light) this.cold.push({ code, declared, label, serial, late });
 
-    const cell = this.toScript(js, label);
-    if (declared.size === 0) {
+    const cell = this.toScript(js, label, code);
+    if (declared.size === 0 && !light) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(code, { generation: this.service.generation, cell });
     }
     return cell;
   }
 
-  private toScript(js: string, label: string): CompiledCell {
+  /**
+   * Once the service is warm: type-checks the cells that ran unchecked, reports their errors
+   * through `late`, and replaces their light declarations (types the light program could not
+   * know, such as anything from lib or an import) with the checked ones.
+   */
+  catchUp(): void {
+    if (!this.service.warm) return;
+    const cold = this.cold;
+    this.cold = [];
+    for (const cell of cold) {
+      const still = new Set([...cell.declared].filter((name) => this.owners.get(name) === cell.serial));
+      this.service.setCell(cell.code, cell.declared);
+      const diagnostics = this.service.diagnostics();
+      if (diagnostics.length > 0) cell.late?.(new CompileError(diagnostics, cell.label, cell.code).lines);
+      if (still.size === 0) continue;
+      let dts = "";
+      this.service.program().emit(this.service.sourceFile(), (file, text) => void (file.endsWith(".d.ts") && (dts = text)), undefined, true);
+      this.service.commit(dts, still);
+    }
+  }
+
+  private toScript(js: string, label: string, source: string): CompiledCell {
     const mapComment = /\n\/\/# sourceMappingURL=(\S+)\s*$/.exec(js);
     const body = (mapComment ? js.slice(0, mapComment.index) : js).replace(/^export \{\};?\s*$/m, "");
     const n = ++this.scripts;
@@ -102,7 +119,7 @@ export class CellCompiler {
     // The loader resolves the cell's imports relative to this name: the user's directory.
     const filename = path.join(this.service.dir, `__symtune_cell_${n}.js`);
     const map = mapComment ? parseSourceMap(mapComment[1]!) : undefined;
-    if (map) cellMaps.set(filename, { map, label, prefixLength: prefix.length });
+    if (map) registerCell(filename, { map, label, prefixLength: prefix.length, source });
     const script = new vm.Script(text, {
       filename,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -8,7 +8,8 @@
  * (committing a cell as a new file made it rebuild everything: ~3x the cost of a cell).
  * The price: an older declaration that names a redeclared type now sees the new one.
  */
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./ts.ts";
 import { topLevelNames } from "./names.ts";
 
 export const DECLARATIONS_MODULE = "__symtune_declarations";
@@ -32,7 +33,7 @@ export class CellDeclarations {
 
   /** Replaces the entries of `declared` by the cell's declarations (its emitted .d.ts). */
   commit(dts: string, declared: ReadonlySet<string>): void {
-    this.entries = [...this.entries.filter((e) => !declared.has(e.name)), ...split(dts)];
+    this.entries = [...this.entries.filter((e) => !declared.has(e.name)), ...split(dts).filter((e) => declared.has(e.name))];
   }
 
   text(): string {
@@ -49,7 +50,7 @@ function split(dts: string): Entry[] {
     const leading = dts.slice(stmt.getFullStart(), stmt.getStart(sf));
     if (ts.isExportDeclaration(stmt) || ts.isExportAssignment(stmt)) continue;
     if (ts.isImportDeclaration(stmt)) {
-      const from = (stmt.moduleSpecifier as ts.StringLiteral).text;
+      const from = (stmt.moduleSpecifier as TS.StringLiteral).text;
       if (from === `./${DECLARATIONS_MODULE}` || !stmt.importClause) continue;
       const clause = stmt.importClause;
       const spec = JSON.stringify(from);

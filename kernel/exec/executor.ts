@@ -35,11 +35,20 @@ export interface ExecutorOptions {
   cwd?: string;
   /** Parse lib and @types in the background right after start (default true). */
   warmUp?: boolean;
+  /**
+   * "run": cells that arrive before the type checker is warm run at once, only parsed, and
+   * their type errors are printed when the checker is ready (an interactive kernel's first
+   * cells answer in milliseconds). "check" (default): the first cell waits for the checker.
+   */
+  coldCells?: "run" | "check";
 }
 
+/** How long the kernel must be idle before it warms the type checker (which blocks ~1-2 s). */
+const WARM_WHEN_IDLE_MS = 400;
+
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
-  const [ts] = await Promise.all([import("typescript"), ensureTypeScriptLoader()]);
-  return new TypeScriptExecutor(options, ts.default.version);
+  const [{ default: ts }] = await Promise.all([import("./ts.ts"), ensureTypeScriptLoader()]);
+  return new TypeScriptExecutor(options, ts.version);
 }
 
 class TypeScriptExecutor implements Executor {
@@ -54,6 +63,7 @@ class TypeScriptExecutor implements Executor {
   private abort = new AbortController();
   private registry: Registry | null = null;
   private warm: ReturnType<typeof setTimeout> | undefined;
+  private readonly runCold: boolean;
 
   constructor(
     options: ExecutorOptions,
@@ -79,14 +89,13 @@ class TypeScriptExecutor implements Executor {
       enumerable: true,
       configurable: true,
     });
-    if (options.warmUp !== false) {
-      this.warm = setTimeout(() => this.warmUp(), 0);
-      this.warm.unref?.();
-    }
+    this.runCold = options.coldCells === "run";
+    if (options.warmUp !== false) this.scheduleWarmUp(this.runCold ? WARM_WHEN_IDLE_MS : 0);
   }
 
   async execute(code: string, io: CellIO, options: ExecuteOptions): Promise<ExecOutcome> {
-    this.warmUp();
+    if (this.runCold) clearTimeout(this.warm);
+    else this.warmUp();
     this.runtime.begin();
     this.abort = new AbortController();
     const abort = this.abort;
@@ -110,6 +119,7 @@ class TypeScriptExecutor implements Executor {
     } finally {
       // Magics may define variables (`--as name`); later cells must be able to name them.
       this.service.declareUntyped(Object.keys(this.scope));
+      if (this.runCold && !this.service.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
     }
   }
 
@@ -144,7 +154,10 @@ class TypeScriptExecutor implements Executor {
 
   /** Compiles and runs TypeScript in the cell scope; the value of its last expression. */
   async evaluate(code: string): Promise<unknown> {
-    const cell = this.compiler.compile(prepareCell(rewriteLineMagics(code)), this.label);
+    const io = this.io;
+    const label = this.label;
+    const late = (lines: string[]) => io?.stderr(`${label} ran before the type checker was ready; checked now:\n${lines.join("\n")}\n`);
+    const cell = this.compiler.compile(prepareCell(rewriteLineMagics(code)), label, late);
     return await cell.run(this.scope, this.runtime);
   }
 
@@ -192,11 +205,17 @@ class TypeScriptExecutor implements Executor {
     return this.io;
   }
 
-  private warmUp(): void {
-    if (this.warm === undefined) return;
+  private scheduleWarmUp(delayMs: number): void {
     clearTimeout(this.warm);
-    this.warm = undefined;
+    this.warm = setTimeout(() => this.warmUp(), delayMs);
+    this.warm.unref?.();
+  }
+
+  private warmUp(): void {
+    clearTimeout(this.warm);
+    if (this.service.warm) return;
     this.service.warmUp();
+    this.compiler.catchUp();
   }
 }
 

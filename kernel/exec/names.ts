@@ -1,10 +1,11 @@
 /** The names a cell declares, found by parsing only (no program, no checker). */
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./ts.ts";
 
 /** The names a cell declares at its top level (values and types), from a parse only. */
 export function topLevelNames(code: string, sf = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, false)): Set<string> {
   const names = new Set<string>();
-  const bind = (name: ts.BindingName) => {
+  const bind = (name: TS.BindingName) => {
     if (ts.isIdentifier(name)) names.add(name.text);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
   };

@@ -11,10 +11,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./ts.ts";
 import { CellDeclarations, DECLARATIONS_MODULE } from "./declarations.ts";
 import { topLevelNames } from "./names.ts";
 import { isDeclarableName } from "./storable.ts";
+import type { CellDiagnostic } from "./outcome.ts";
 
 export const CELL_PREFIX = "__symtune_cell";
 
@@ -23,12 +25,6 @@ interface VirtualFile {
   version: number;
 }
 
-export interface CellDiagnostic {
-  line: number; // 1-based
-  column: number; // 1-based
-  message: string;
-  code: number;
-}
 
 export class CellService {
   readonly cellFile: string;
@@ -37,8 +33,8 @@ export class CellService {
   private readonly declarationsFile: string;
   /** Changes whenever a cell's declarations are committed; compile caches key on it. */
   generation = 0;
-  private readonly service: ts.LanguageService;
-  private readonly options: ts.CompilerOptions;
+  private readonly service: TS.LanguageService;
+  private readonly options: TS.CompilerOptions;
   private userLength = 0;
 
   constructor(
@@ -68,7 +64,7 @@ export class CellService {
     this.declarationsFile = path.join(dir, `${DECLARATIONS_MODULE}.d.ts`);
     this.setFile(this.declarationsFile, this.declarations.text());
     this.setFile(this.cellFile, "export {};\n");
-    const host: ts.LanguageServiceHost = {
+    const host: TS.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
       // Only the cell is a root; the declarations module is reached through its import.
       getScriptFileNames: () => [this.cellFile],
@@ -105,10 +101,48 @@ export class CellService {
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
   }
 
-  /** Parses lib and @types once, so the first cell does not pay for it. */
+  /** True once lib and @types are parsed and checked: cells are type-checked from then on. */
+  warm = false;
+  private light: TS.Program | undefined;
+
+  /** Parses lib and @types once, so a cell does not pay for it. */
   warmUp(): void {
+    if (this.warm) return;
     this.setCell("");
     this.service.getSemanticDiagnostics(this.cellFile);
+    this.warm = true;
+    this.light = undefined;
+  }
+
+  /**
+   * The cell and the declarations module alone: no lib, no @types, no imports followed. Its
+   * checker still knows every top-level name (all the cell transformer needs), so a cell can
+   * run before the full program is built; names it cannot resolve (globals, imports) are left
+   * as written. Only syntax errors are meaningful here.
+   */
+  lightProgram(): TS.Program {
+    const host = ts.createCompilerHost(LIGHT_OPTIONS, true);
+    host.getSourceFile = (file, languageVersion) => {
+      const virtual = this.files.get(file);
+      return virtual ? ts.createSourceFile(file, virtual.text, languageVersion, true) : undefined;
+    };
+    host.fileExists = (file) => this.files.has(file);
+    host.readFile = (file) => this.files.get(file)?.text;
+    host.getCurrentDirectory = () => this.dir;
+    host.resolveModuleNameLiterals = (literals) =>
+      literals.map((literal) =>
+        literal.text === `./${DECLARATIONS_MODULE}`
+          ? { resolvedModule: { resolvedFileName: this.declarationsFile, extension: ts.Extension.Dts } }
+          : { resolvedModule: undefined },
+      );
+    this.light = ts.createProgram({ rootNames: [this.cellFile], options: { ...this.options, ...LIGHT_OPTIONS }, host, oldProgram: this.light });
+    return this.light;
+  }
+
+  /** Syntax errors of the current cell in `program` (the light one), in the user's coordinates. */
+  syntaxDiagnostics(program: TS.Program): CellDiagnostic[] {
+    const sf = program.getSourceFile(this.cellFile)!;
+    return program.getSyntacticDiagnostics(sf).map((d) => ({ ...this.userDiagnostic(sf, d, ts.flattenDiagnosticMessageText(d.messageText, " ")), syntax: true }));
   }
 
   /**
@@ -129,13 +163,13 @@ export class CellService {
     return this.userLength;
   }
 
-  program(): ts.Program {
+  program(): TS.Program {
     const program = this.service.getProgram();
     if (!program) throw new Error("TypeScript language service has no program");
     return program;
   }
 
-  sourceFile(): ts.SourceFile {
+  sourceFile(): TS.SourceFile {
     const sf = this.program().getSourceFile(this.cellFile);
     if (!sf) throw new Error("the current cell is missing from the program");
     return sf;
@@ -143,7 +177,9 @@ export class CellService {
 
   /** Syntax and type errors of the current cell, in the user's coordinates. */
   diagnostics(): CellDiagnostic[] {
-    const all = [...this.service.getSyntacticDiagnostics(this.cellFile), ...this.service.getSemanticDiagnostics(this.cellFile)];
+    const syntax = this.service.getSyntacticDiagnostics(this.cellFile);
+    // Type errors after a syntax error are its consequences, not more mistakes.
+    const all = syntax.length > 0 ? syntax : this.service.getSemanticDiagnostics(this.cellFile);
     const sf = this.sourceFile();
     const checker = this.program().getTypeChecker();
     const out: CellDiagnostic[] = [];
@@ -157,10 +193,14 @@ export class CellService {
         if (kind === "mutable") continue;
         if (kind === "const") message = message.replace("because it is an import", "because it is a constant");
       }
-      const pos = d.start === undefined ? { line: 0, character: 0 } : sf.getLineAndCharacterOfPosition(Math.min(d.start, this.userLength));
-      out.push({ line: pos.line + 1, column: pos.character + 1, message, code: d.code });
+      out.push({ ...this.userDiagnostic(sf, d, message), syntax: syntax.length > 0 });
     }
     return out;
+  }
+
+  private userDiagnostic(sf: TS.SourceFile, d: TS.Diagnostic, message: string): CellDiagnostic {
+    const pos = d.start === undefined ? { line: 0, character: 0 } : sf.getLineAndCharacterOfPosition(Math.min(d.start, this.userLength));
+    return { line: pos.line + 1, column: pos.character + 1, message, code: d.code };
   }
 
   /** Records the current cell's declarations (the compiler's .d.ts output) for later cells. */
@@ -180,14 +220,14 @@ export class CellService {
     this.commit(added.map((name) => `declare let ${name}: any;`).join("\n"), new Set(added));
   }
 
-  completions(position: number): ts.CompletionInfo | undefined {
+  completions(position: number): TS.CompletionInfo | undefined {
     return this.service.getCompletionsAtPosition(this.cellFile, position, {
       includeCompletionsWithInsertText: false,
       includeExternalModuleExports: false,
     });
   }
 
-  quickInfo(position: number): ts.QuickInfo | undefined {
+  quickInfo(position: number): TS.QuickInfo | undefined {
     return this.service.getQuickInfoAtPosition(this.cellFile, position);
   }
 
@@ -198,13 +238,15 @@ export class CellService {
   }
 }
 
-const installedResolutions = new Map<string, ts.ResolvedModuleWithFailedLookupLocations>();
+const LIGHT_OPTIONS: TS.CompilerOptions = { noLib: true, types: [], lib: undefined, skipDefaultLibCheck: true };
+
+const installedResolutions = new Map<string, TS.ResolvedModuleWithFailedLookupLocations>();
 
 /** A JavaScript package without types is usable in a notebook, typed `any`. */
 const UNTYPED_MODULE = 7016;
 const ASSIGN_TO_IMPORT = 2632; // "Cannot assign to 'x' because it is an import."
 
-function earlierDeclarationKind(checker: ts.TypeChecker, sf: ts.SourceFile, start: number): "mutable" | "const" | "other" {
+function earlierDeclarationKind(checker: TS.TypeChecker, sf: TS.SourceFile, start: number): "mutable" | "const" | "other" {
   const token = findIdentifierAt(sf, start);
   if (!token) return "other";
   const symbol = checker.getSymbolAtLocation(token);
@@ -215,8 +257,8 @@ function earlierDeclarationKind(checker: ts.TypeChecker, sf: ts.SourceFile, star
   return ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const ? "const" : "mutable";
 }
 
-function findIdentifierAt(sf: ts.SourceFile, position: number): ts.Identifier | undefined {
-  const visit = (node: ts.Node): ts.Identifier | undefined => {
+function findIdentifierAt(sf: TS.SourceFile, position: number): TS.Identifier | undefined {
+  const visit = (node: TS.Node): TS.Identifier | undefined => {
     if (position < node.getStart(sf) || position >= node.end) return undefined;
     if (ts.isIdentifier(node)) return node;
     return ts.forEachChild(node, visit);
@@ -238,8 +280,8 @@ function memoizeInstalled<T>(read: (file: string) => T): (file: string) => T {
 }
 
 /** The language service asks for every file's snapshot on every update; read each version once. */
-const snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
-function diskSnapshot(file: string): ts.IScriptSnapshot | undefined {
+const snapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot | undefined }>();
+function diskSnapshot(file: string): TS.IScriptSnapshot | undefined {
   const version = diskVersion(file);
   const known = snapshots.get(file);
   if (known?.version === version) return known.snapshot;

@@ -13,43 +13,44 @@
  *   an interrupt stops a synchronous `while (true)` or an awaiting training loop.
  * - A final expression statement becomes `return`, giving the cell's result.
  */
-import ts from "typescript";
+import type * as TS from "typescript";
+import ts from "./ts.ts";
 
 export const SCOPE = "__symtune";
 export const RUNTIME = "__symtune_rt";
 
 export function cellTransformer(
-  checker: ts.TypeChecker,
+  checker: TS.TypeChecker,
   codeLength: number,
-): ts.TransformerFactory<ts.SourceFile> {
+): TS.TransformerFactory<TS.SourceFile> {
   return (context) => (sf) => {
     const f = context.factory;
-    const locals = (sf as unknown as { locals?: Map<string, ts.Symbol> }).locals ?? new Map<string, ts.Symbol>();
+    const locals = (sf as unknown as { locals?: Map<string, TS.Symbol> }).locals ?? new Map<string, TS.Symbol>();
     const scoped = new Set(locals.values());
 
     const scopeRef = (name: string) => f.createPropertyAccessExpression(f.createIdentifier(SCOPE), name);
-    const runtimeCall = (method: string, args: ts.Expression[]) =>
+    const runtimeCall = (method: string, args: TS.Expression[]) =>
       f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RUNTIME), method), undefined, args);
     const checkStatement = () => f.createExpressionStatement(runtimeCall("check", []));
-    const isScopedSymbol = (symbol: ts.Symbol | undefined) => symbol !== undefined && scoped.has(symbol);
-    const isScopedName = (id: ts.Identifier) => isScopedSymbol(checker.getSymbolAtLocation(id));
+    const isScopedSymbol = (symbol: TS.Symbol | undefined) => symbol !== undefined && scoped.has(symbol);
+    const isScopedName = (id: TS.Identifier) => isScopedSymbol(checker.getSymbolAtLocation(id));
 
-    const isScopedList = (list: ts.VariableDeclarationList): boolean => {
+    const isScopedList = (list: TS.VariableDeclarationList): boolean => {
       const first = list.declarations[0]?.name;
       const id = first && firstIdentifier(first);
       return id !== undefined && isScopedName(id);
     };
 
     // `{ a, b: [c = 1] }` (a declaration) → `{ a: scope.a, b: [scope.c = 1] }` (an assignment target)
-    const bindingTarget = (name: ts.BindingName): ts.Expression => {
+    const bindingTarget = (name: TS.BindingName): TS.Expression => {
       if (ts.isIdentifier(name)) return scopeRef(name.text);
       if (ts.isObjectBindingPattern(name)) {
         return f.createObjectLiteralExpression(
           name.elements.map((el) => {
             const target = withDefault(bindingTarget(el.name), el.initializer);
             if (el.dotDotDotToken) return f.createSpreadAssignment(target);
-            const key = el.propertyName ?? (el.name as ts.Identifier);
-            const visitedKey = ts.isComputedPropertyName(key) ? (ts.visitNode(key, visit) as ts.PropertyName) : key;
+            const key = el.propertyName ?? (el.name as TS.Identifier);
+            const visitedKey = ts.isComputedPropertyName(key) ? (ts.visitNode(key, visit) as TS.PropertyName) : key;
             return f.createPropertyAssignment(visitedKey, target);
           }),
         );
@@ -62,27 +63,27 @@ export function cellTransformer(
         }),
       );
     };
-    const withDefault = (target: ts.Expression, init: ts.Expression | undefined) =>
-      init ? f.createAssignment(target, ts.visitNode(init, visit) as ts.Expression) : target;
+    const withDefault = (target: TS.Expression, init: TS.Expression | undefined) =>
+      init ? f.createAssignment(target, ts.visitNode(init, visit) as TS.Expression) : target;
 
-    const listToAssignments = (list: ts.VariableDeclarationList): ts.Expression | undefined => {
+    const listToAssignments = (list: TS.VariableDeclarationList): TS.Expression | undefined => {
       const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
-      const parts: ts.Expression[] = [];
+      const parts: TS.Expression[] = [];
       for (const d of list.declarations) {
         if (!d.initializer && isVar) continue; // `var x;` again keeps x's value, as in JS
-        const init = d.initializer ? (ts.visitNode(d.initializer, visit) as ts.Expression) : f.createVoidZero();
+        const init = d.initializer ? (ts.visitNode(d.initializer, visit) as TS.Expression) : f.createVoidZero();
         parts.push(f.createAssignment(bindingTarget(d.name), init));
       }
       return parts.length === 0 ? undefined : parts.reduce((a, b) => f.createComma(a, b));
     };
 
-    const loopBody = (body: ts.Statement): ts.Block => {
-      const visited = ts.visitNode(body, visit) as ts.Statement;
+    const loopBody = (body: TS.Statement): TS.Block => {
+      const visited = ts.visitNode(body, visit) as TS.Statement;
       const inner = ts.isBlock(visited) ? visited.statements : [visited];
       return f.createBlock([checkStatement(), ...inner], true);
     };
 
-    const visit = (node: ts.Node): ts.VisitResult<ts.Node | undefined> => {
+    const visit = (node: TS.Node): TS.VisitResult<TS.Node | undefined> => {
       if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return node;
       if (ts.isHeritageClause(node) && node.token === ts.SyntaxKind.ImplementsKeyword) return node;
       if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return node;
@@ -90,8 +91,12 @@ export function cellTransformer(
 
       if (ts.isIdentifier(node)) {
         // A declaration's own name or a property name is not a reference to a scope variable.
-        if ((node.parent as { name?: ts.Node } | undefined)?.name === node) return node;
-        return isScopedName(node) ? ts.setTextRange(scopeRef(node.text), node) : node;
+        if ((node.parent as { name?: TS.Node } | undefined)?.name === node) return node;
+        if (!isScopedName(node)) return node;
+        // Both `__symtune` and the name map to the identifier, so a runtime position on the
+        // name (a call's column) maps to the identifier, not 10 characters past it.
+        const ref = f.createPropertyAccessExpression(f.createIdentifier(SCOPE), ts.setTextRange(f.createIdentifier(node.text), node));
+        return ts.setTextRange(ref, node);
       }
       if (ts.isShorthandPropertyAssignment(node)) {
         if (!isScopedSymbol(checker.getShorthandAssignmentValueSymbol(node))) return ts.visitEachChild(node, visit, context);
@@ -112,7 +117,7 @@ export function cellTransformer(
         return runtimeCall("after", [epoch, ts.visitEachChild(node, visit, context)]);
       }
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-        const args = node.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
+        const args = node.arguments.map((a) => ts.visitNode(a, visit) as TS.Expression);
         return f.updateCallExpression(node, node.expression, undefined, [runtimeCall("specifier", [args[0]!]), ...args.slice(1)]);
       }
       if (ts.isWhileStatement(node)) return f.updateWhileStatement(node, visitExpr(node.expression), loopBody(node.statement));
@@ -120,41 +125,41 @@ export function cellTransformer(
       if (ts.isForStatement(node)) {
         return f.updateForStatement(
           node,
-          ts.visitNode(node.initializer, visit) as ts.ForInitializer | undefined,
+          ts.visitNode(node.initializer, visit) as TS.ForInitializer | undefined,
           node.condition && visitExpr(node.condition),
           node.incrementor && visitExpr(node.incrementor),
           loopBody(node.statement),
         );
       }
       if (ts.isForInStatement(node)) {
-        return f.updateForInStatement(node, ts.visitNode(node.initializer, visit) as ts.ForInitializer, visitExpr(node.expression), loopBody(node.statement));
+        return f.updateForInStatement(node, ts.visitNode(node.initializer, visit) as TS.ForInitializer, visitExpr(node.expression), loopBody(node.statement));
       }
       if (ts.isForOfStatement(node)) {
         return f.updateForOfStatement(
           node,
           node.awaitModifier,
-          ts.visitNode(node.initializer, visit) as ts.ForInitializer,
+          ts.visitNode(node.initializer, visit) as TS.ForInitializer,
           visitExpr(node.expression),
           loopBody(node.statement),
         );
       }
       return ts.visitEachChild(node, visit, context);
     };
-    const visitExpr = (e: ts.Expression) => ts.visitNode(e, visit) as ts.Expression;
+    const visitExpr = (e: TS.Expression) => ts.visitNode(e, visit) as TS.Expression;
 
     /** `import x, { a as b } from "m"` → `const m_1 = await import(...); scope.x = pick(m_1, "default"); ...` */
-    const importStatements = (node: ts.ImportDeclaration): ts.Statement[] => {
+    const importStatements = (node: TS.ImportDeclaration): TS.Statement[] => {
       const clause = node.importClause;
       // The importer is created in the cell's own script, so the runner's module loader
       // resolves the specifier from the user's directory.
       const spec = f.createUniqueName("specifier");
       const importer = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, spec)], undefined, undefined,
         f.createCallExpression(f.createToken(ts.SyntaxKind.ImportKeyword) as never, undefined, [spec]));
-      const load = f.createAwaitExpression(runtimeCall("load", [node.moduleSpecifier as ts.Expression, importer]));
+      const load = f.createAwaitExpression(runtimeCall("load", [node.moduleSpecifier as TS.Expression, importer]));
       if (!clause) return [f.createExpressionStatement(load)];
       if (clause.isTypeOnly) return [];
       const bindings: [string, string | null][] = []; // [local name, export name | null for namespace]
-      const isValue = (id: ts.Identifier) => {
+      const isValue = (id: TS.Identifier) => {
         const symbol = checker.getSymbolAtLocation(id);
         return symbol !== undefined && (checker.getAliasedSymbol(symbol).flags & ts.SymbolFlags.Value) !== 0;
       };
@@ -179,8 +184,8 @@ export function cellTransformer(
       ];
     };
 
-    const hoisted: ts.Statement[] = [];
-    const body: ts.Statement[] = [];
+    const hoisted: TS.Statement[] = [];
+    const body: TS.Statement[] = [];
     const userStatements = sf.statements.filter((s) => s.getStart(sf) < codeLength);
     const last = userStatements[userStatements.length - 1];
     for (const stmt of userStatements) {
@@ -197,7 +202,7 @@ export function cellTransformer(
         const expr = f.createClassExpression(plainModifiers(cls.modifiers), cls.name, cls.typeParameters, cls.heritageClauses, cls.members);
         body.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(scopeRef(stmt.name.text), expr)), stmt));
       } else if ((ts.isEnumDeclaration(stmt) || ts.isModuleDeclaration(stmt)) && ts.isIdentifier(stmt.name) && hasValue(checker, stmt.name)) {
-        const visited = ts.visitEachChild(stmt, visit, context) as ts.EnumDeclaration | ts.ModuleDeclaration;
+        const visited = ts.visitEachChild(stmt, visit, context) as TS.EnumDeclaration | TS.ModuleDeclaration;
         body.push(
           ts.isEnumDeclaration(visited)
             ? f.updateEnumDeclaration(visited, plainModifiers(visited.modifiers), visited.name, visited.members)
@@ -207,7 +212,7 @@ export function cellTransformer(
       } else if (stmt === last && ts.isExpressionStatement(stmt)) {
         body.push(ts.setTextRange(f.createReturnStatement(visitExpr(stmt.expression)), stmt));
       } else {
-        const visited = ts.visitNode(stmt, visit) as ts.Statement | undefined;
+        const visited = ts.visitNode(stmt, visit) as TS.Statement | undefined;
         if (visited) body.push(visited);
       }
     }
@@ -215,7 +220,7 @@ export function cellTransformer(
   };
 }
 
-function firstIdentifier(name: ts.BindingName): ts.Identifier | undefined {
+function firstIdentifier(name: TS.BindingName): TS.Identifier | undefined {
   if (ts.isIdentifier(name)) return name;
   for (const el of name.elements) {
     if (ts.isOmittedExpression(el)) continue;
@@ -225,17 +230,17 @@ function firstIdentifier(name: ts.BindingName): ts.Identifier | undefined {
   return undefined;
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }
 
 /** Drops `export`/`default`: a cell's declarations are shared through the scope object. */
-function plainModifiers(mods: ts.NodeArray<ts.ModifierLike> | undefined): ts.ModifierLike[] | undefined {
+function plainModifiers(mods: TS.NodeArray<TS.ModifierLike> | undefined): TS.ModifierLike[] | undefined {
   return mods?.filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
 }
 
 /** True for enums and namespaces that exist at run time (not `const enum`, not type-only). */
-function hasValue(checker: ts.TypeChecker, name: ts.Identifier): boolean {
+function hasValue(checker: TS.TypeChecker, name: TS.Identifier): boolean {
   const symbol = checker.getSymbolAtLocation(name);
   if (!symbol) return false;
   if (symbol.flags & ts.SymbolFlags.ConstEnum) return false;

@@ -70,6 +70,8 @@ describe("kernel (real executor)", () => {
     expect(reply.content.status).toBe("ok");
     await until(() => (late.join("").includes("late failure") ? true : undefined), "the late error on stderr");
     stop();
+    // The cell's format: its line and caret, no kernel frames, no absolute paths.
+    expect(late.join("")).toMatch(/^In \[\d+\], line 1(, in \S+)?\n    setTimeout\(\(\) => \{ throw new Error\("late failure"\) \}, 10\); "scheduled"\n {4}\s*\^\nError: late failure\n$/);
     expect(kernel.alive).toBe(true);
     expect(textOf((await kernel.client.execute("40 + 2")).outputs, "execute_result")).toBe("42");
   });
