@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../lib/errors.ts";
+import { logoPng } from "./logo.ts";
 
 export const KERNEL_NAME = "symtune";
 export const DISPLAY_NAME = "TypeScript (symtune)";
@@ -40,6 +41,9 @@ export function install(options: InstallOptions): string {
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+    // Jupyter shows these beside the kernel's name (launcher, kernel picker).
+    writeFileSync(join(dir, "logo-32x32.png"), logoPng(32));
+    writeFileSync(join(dir, "logo-64x64.png"), logoPng(64));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
