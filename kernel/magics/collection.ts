@@ -4,6 +4,7 @@
  * imported on first use so a kernel that never touches collections does not load them.
  */
 import { existsSync } from "node:fs";
+import { displaySymbol } from "../../lib/display/protocol.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { unstorableReason } from "../exec/storable.ts";
 import type { Collection } from "../../lib/collections/collection.ts";
@@ -73,7 +74,10 @@ async function load(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
   if (collection.report?.skipped) {
     ctx.print(`skipped ${collection.report.skipped} malformed rows; first: ${collection.report.errors[0]}\n`);
   }
-  return storeAs("%collection load", args.as, collection, ctx.scope);
+  storeAs("%collection load", args.as, collection, ctx.scope);
+  // --quiet: one line instead of the first rows (a notebook that loads many collections).
+  if (args.quiet) return { [displaySymbol]: () => ({ "text/plain": `${collection.summary()}${args.as ? ` → ${String(args.as)}` : ""}` }) };
+  return collection;
 }
 
 async function split(args: MagicArgs, ctx: MagicContext): Promise<unknown> {
@@ -131,6 +135,7 @@ registerMagic({
     { name: "seed", option: true, type: "integer", default: 0, help: "seed for generation, sampling and splitting" },
     { name: "as", option: true, help: "variable to store the result in (split: prefix)" },
     { name: "on-error", option: true, choices: ["throw", "skip"], default: "throw", help: "load: fail on a malformed row, or skip and count it" },
+    { name: "quiet", option: true, flag: true, help: "load: show one line (name, rows, tasks) instead of the first rows" },
     { name: "limit", option: true, type: "integer", min: 0, help: "load: keep at most this many rows from files" },
     { name: "sample", option: true, type: "integer", min: 0, help: "load: keep a seeded uniform sample of this many rows (one pass)" },
     { name: "test", option: true, type: "number", min: 0, max: 1, default: 0.1, help: "split: fraction for test" },

@@ -242,6 +242,13 @@ export class Collection implements Iterable<Row>, Displayable {
     return { file, rows: this.size, bytes };
   }
 
+  /** One line: name, rows, tasks (and skipped rows) — what `%collection load --quiet` shows. */
+  summary(): string {
+    const tasks = new Set(this.rows.map((r) => r.task)).size;
+    const skipped = this.report?.skipped ? `, ${this.report.skipped} malformed rows skipped` : "";
+    return `"${this.name}": ${this.size} rows, ${tasks} task${tasks === 1 ? "" : "s"}${skipped}`;
+  }
+
   /** The first rows as a table, with the collection's size in the caption. */
   table(limit = 20): Table {
     const records = this.rows.slice(0, limit).map((r) => ({
@@ -253,11 +260,9 @@ export class Collection implements Iterable<Row>, Displayable {
       output: r.output,
       split: r.split,
     }));
-    const tasks = new Set(this.rows.map((r) => r.task)).size;
     const shown = this.size > limit ? ` (first ${limit} shown)` : "";
-    const skipped = this.report?.skipped ? `, ${this.report.skipped} malformed rows skipped` : "";
     return table(records, {
-      caption: `"${this.name}": ${this.size} rows, ${tasks} task${tasks === 1 ? "" : "s"}${skipped}${shown}`,
+      caption: `${this.summary()}${shown}`,
       columns: ["task", "domain", "form", "instruction", "input", "output", "split"],
       index: true,
     });

@@ -9,6 +9,7 @@ import { magicHelp, runLineMagic } from "../../kernel/magics/registry.ts";
 import type { MagicContext } from "../../kernel/magics/types.ts";
 import { Collection } from "../../lib/collections/collection.ts";
 import type { Table } from "../../lib/display/table.ts";
+import { toMimeBundle } from "../../lib/display/mime.ts";
 import { displaySymbol } from "../../lib/display/protocol.ts";
 import { UsageError } from "../../lib/errors.ts";
 
@@ -32,6 +33,13 @@ describe("%collection", () => {
     expect(ctx.scope.scan).toBe(result);
     const bundle = await (result as Collection)[displaySymbol]();
     expect(bundle["text/html"]).toContain("I_TURN_LEFT I_WALK");
+  });
+
+  it("loads quietly: one line instead of the first rows", async () => {
+    const ctx = context();
+    const quiet = await runLineMagic("collection", "load data/samples --as all --quiet", ctx);
+    expect(await toMimeBundle(quiet)).toEqual({ "text/plain": '"samples": 13 rows, 3 tasks → all' });
+    expect((ctx.scope.all as Collection).size).toBe(13);
   });
 
   it("shows, summarises, splits and exports a collection variable", async () => {
