@@ -1,8 +1,10 @@
 /**
  * Encoded examples → padded batches, in a seeded, resumable order.
  *
- * Batching is length-bucketed padding, not packing: packing would let one example attend to
- * another (the model has no per-document attention mask). Each epoch shuffles the examples
+ * A batch's examples are length-bucketed, then packed (optional): several short examples share
+ * a row, kept apart by segment ids (the model's block-diagonal mask, positions restarting per
+ * example), so a row carries less padding and a batch fewer rows, with the same per-example
+ * losses and gradients. Each epoch shuffles the examples
  * with the run's seed, sorts windows of 8 batches by length so a batch pads little, then
  * shuffles the batches. The position in that order is the data cursor a checkpoint stores.
  */
@@ -22,28 +24,59 @@ export interface Batch {
   targetCount: number;
   /** Number of real (non-padding) input tokens. */
   tokenCount: number;
+  /** (B, T) int32 when packed: each example's positions share an id (padding has its own). */
+  segments?: tf.Tensor2D;
 }
 
-/** Right-pads encoded examples into one batch (padding sits after the text, so causal attention never sees it). */
-export function makeBatch(rows: readonly EncodedExample[], pad: number): Batch {
+/**
+ * Rows for packing: examples (by index) first-fit, longest first, into rows of `width`
+ * positions (the longest example's length, so no example is cut and no row is wider than
+ * padding would make it).
+ */
+function packRows(lengths: number[], width: number): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+  const rows: { used: number; items: number[] }[] = [];
+  for (const i of order) {
+    const row = rows.find((r) => r.used + lengths[i]! <= width);
+    if (row) {
+      row.used += lengths[i]!;
+      row.items.push(i);
+    } else rows.push({ used: lengths[i]!, items: [i] });
+  }
+  return rows.map((r) => r.items);
+}
+
+/**
+ * Encoded examples into one batch, right-padded (padding sits after the text, so causal
+ * attention never sees it). With `pack`, examples share rows when that saves rows (see
+ * packRows); otherwise one example per row and no segments.
+ */
+export function makeBatch(rows: readonly EncodedExample[], pad: number, options: { pack?: boolean } = {}): Batch {
   const T = Math.max(...rows.map((r) => r.ids.length - 1));
-  const B = rows.length;
+  const packed = options.pack ? packRows(rows.map((r) => r.ids.length - 1), T) : rows.map((_, i) => [i]);
+  const B = packed.length;
   const inputs = new Int32Array(B * T).fill(pad);
   const targets = new Int32Array(B * T).fill(pad);
   const mask = new Float32Array(B * T);
+  const segments = new Int32Array(B * T).fill(-1);
   let targetCount = 0;
   let tokenCount = 0;
-  rows.forEach((row, b) => {
-    const n = row.ids.length - 1;
-    tokenCount += n;
-    for (let t = 0; t < n; t++) {
-      inputs[b * T + t] = row.ids[t]!;
-      targets[b * T + t] = row.ids[t + 1]!;
-      if (t + 1 >= row.completionStart) {
-        mask[b * T + t] = 1;
-        targetCount++;
+  packed.forEach((items, b) => {
+    let at = b * T;
+    items.forEach((index, segment) => {
+      const row = rows[index]!;
+      const n = row.ids.length - 1;
+      tokenCount += n;
+      for (let t = 0; t < n; t++, at++) {
+        inputs[at] = row.ids[t]!;
+        targets[at] = row.ids[t + 1]!;
+        segments[at] = segment;
+        if (t + 1 >= row.completionStart) {
+          mask[at] = 1;
+          targetCount++;
+        }
       }
-    }
+    });
   });
   return {
     inputs: tf.tensor2d(inputs, [B, T], "int32"),
@@ -51,11 +84,12 @@ export function makeBatch(rows: readonly EncodedExample[], pad: number): Batch {
     mask: tf.tensor2d(mask, [B, T], "float32"),
     targetCount,
     tokenCount,
+    segments: B < rows.length ? tf.tensor2d(segments, [B, T], "int32") : undefined,
   };
 }
 
 export function disposeBatch(batch: Batch): void {
-  tf.dispose([batch.inputs, batch.targets, batch.mask]);
+  tf.dispose([batch.inputs, batch.targets, batch.mask, ...(batch.segments ? [batch.segments] : [])]);
 }
 
 /** Where the batcher stands: the epoch and the next batch within it. */

@@ -42,7 +42,7 @@ export async function stepGradients(model: GPT, batches: readonly Batch[], clip:
         if (signal?.aborted) break;
       }
       const weight = batch.targetCount / Math.max(1, targetTotal);
-      const { value, grads: g } = tf.variableGrads(() => tf.mul(model.loss(batch.inputs, batch.targets, batch.mask), weight) as tf.Scalar, varList);
+      const { value, grads: g } = tf.variableGrads(() => tf.mul(model.loss(batch.inputs, batch.targets, batch.mask, batch.segments), weight) as tf.Scalar, varList);
       const nextLoss = tf.add(lossTensor, value) as tf.Scalar;
       tf.dispose([lossTensor, value]);
       lossTensor = nextLoss;

@@ -161,7 +161,7 @@ class Training {
     const { model, tokenizer, signal } = this.o;
     const t0 = performance.now();
     const cursorBefore = { ...this.batcher.cursor };
-    const batches = Array.from({ length: this.config.accumulate }, () => makeBatch(this.batcher.next(), tokenizer.special.pad));
+    const batches = Array.from({ length: this.config.accumulate }, () => makeBatch(this.batcher.next(), tokenizer.special.pad, { pack: true }));
     let outcome;
     try {
       outcome = await stepGradients(model, batches, this.config.clip, signal);
@@ -213,7 +213,7 @@ class Training {
     const { model, tokenizer, checkpointDir } = this.o;
     if (!checkpointDir) return;
     if (this.probe) {
-      const loss = tf.tidy(() => model.loss(this.probe!.inputs, this.probe!.targets, this.probe!.mask));
+      const loss = tf.tidy(() => model.loss(this.probe!.inputs, this.probe!.targets, this.probe!.mask, this.probe!.segments));
       const value = (await loss.data())[0]!;
       loss.dispose();
       if (!Number.isFinite(value)) this.fail(this.step, "loss after the update", value);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGPT } from "../../lib/model/gpt.ts";
 import { enableFusedKernels } from "../../lib/model/ops.ts";
 import { packedLayout } from "../../lib/model/packing.ts";
+import { disposeBatch, makeBatch } from "../../lib/prompts/batch.ts";
 import { useTestBackend } from "../train/backend.ts";
 
 beforeAll(async () => {
@@ -68,6 +69,36 @@ describe("packing", () => {
       model.dispose();
     });
   }
+
+  it("makeBatch packs short examples into fewer rows with the padded batch's loss and gradients", () => {
+    const model = createGPT(config, 2);
+    const vars = Object.values(model.variables);
+    // Lengths (inputs) 12, 5, 6, 3, 9: packed into rows of 12 → [12], [9, 3], [6, 5].
+    const rows = [13, 6, 7, 4, 10].map((n, e) => ({
+      ids: Array.from({ length: n }, (_, i) => (e * 13 + i * 5 + 3) % 40),
+      completionStart: Math.min(2, n - 1),
+      truncated: false,
+    }));
+    const padded = makeBatch(rows, 0);
+    const packed = makeBatch(rows, 0, { pack: true });
+    expect(padded.inputs.shape).toEqual([5, 12]);
+    expect(packed.inputs.shape).toEqual([3, 12]);
+    expect(packed.segments!.arraySync()[1]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    expect([packed.tokenCount, packed.targetCount]).toEqual([padded.tokenCount, padded.targetCount]);
+    const a = tf.variableGrads(() => model.loss(padded.inputs, padded.targets, padded.mask), vars);
+    const b = tf.variableGrads(() => model.loss(packed.inputs, packed.targets, packed.mask, packed.segments), vars);
+    expect(b.value.dataSync()[0]).toBeCloseTo(a.value.dataSync()[0], 5);
+    let worst = 0;
+    for (const [name, g] of Object.entries(a.grads)) {
+      const p = b.grads[name].dataSync();
+      g.dataSync().forEach((v, i) => (worst = Math.max(worst, Math.abs(v - p[i]))));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
+    disposeBatch(padded);
+    disposeBatch(packed);
+    model.dispose();
+  });
 
   it("says which shape is wrong when segments do not match the inputs", () => {
     const model = createGPT(config, 1);
