@@ -14,7 +14,8 @@ const USAGE = `usage: symtune <command> [options]
   run NB.ipynb [--out OUT.ipynb] [--timeout S]    execute a notebook headless
   doctor [--json]                                 what symtune found on this machine
   bench [--config A|B] [--json]                   training throughput
-  collection list [--json]                        the built-in task families`;
+  collection list [--json]                        the built-in task families
+  pretrain --seed N [--steps S] [--out DIR]       make a base model (data/bases/seed-N)`;
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -77,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       return (await subcommand(command, "../bench/bench.ts")).main(rest);
     case "collection":
       return (await subcommand(command, "../lib/collections/cli.ts")).main(rest);
+    case "pretrain":
+      return (await subcommand(command, "../lib/effects/pretrain-cli.ts")).main(rest);
     case undefined:
     case "help":
     case "--help":
@@ -89,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`symtune: unknown command "${command}"; the commands are install, kernel, run, doctor, bench, collection`);
+      throw new UsageError(`symtune: unknown command "${command}"; the commands are install, kernel, run, doctor, bench, collection, pretrain`);
   }
 }
 

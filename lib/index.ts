@@ -18,6 +18,7 @@ export * from "./backend/doctor.ts";
 export * from "./model/gpt.ts";
 export * from "./model/tokenizer.ts";
 export * from "./model/tokenizer-hf.ts";
+export * from "./model/tokenizer-word.ts";
 export * from "./model/safetensors.ts";
 export * from "./model/checkpoint.ts";
 export * from "./model/generate.ts";

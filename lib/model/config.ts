@@ -13,6 +13,12 @@ export interface GPTConfig {
   nHead: number;
   /** Width of the residual stream; a multiple of nHead. */
   nEmbd: number;
+  /**
+   * Smeared keys (Olsson et al. 2022): each head's key is a learned mix of the current and the
+   * previous position's key, so a previous-token match needs no positional circuit and
+   * induction heads form earlier. Off when absent (every preset).
+   */
+  smearKeys?: boolean;
 }
 
 export const presets = {
@@ -48,6 +54,9 @@ export function validateConfig(config: GPTConfig): GPTConfig {
       `model config "nEmbd" (${config.nEmbd}) must be a multiple of "nHead" (${config.nHead})`,
     );
   }
+  if (config.smearKeys !== undefined && typeof config.smearKeys !== "boolean") {
+    throw new UsageError(`model config "smearKeys" must be true or false, got ${JSON.stringify(config.smearKeys)}`);
+  }
   return config;
 }
 
@@ -56,5 +65,5 @@ export function countParams(c: GPTConfig): number {
   const d = c.nEmbd;
   const layerNorm = 2 * d;
   const block = 2 * layerNorm + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
-  return c.vocabSize * d + c.blockSize * d + c.nLayer * block + layerNorm;
+  return c.vocabSize * d + c.blockSize * d + c.nLayer * (block + (c.smearKeys ? c.nHead : 0)) + layerNorm;
 }

@@ -21,8 +21,8 @@ export interface KVCache {
   readonly batch: number;
   /** Positions already in the cache. */
   length: number;
-  /** Per layer: (B, H, length, headDim) each; null before the first step. */
-  layers: { k: tf.Tensor4D; v: tf.Tensor4D }[] | null;
+  /** Per layer: (B, H, length, headDim) each; null before the first step. `lastKey`: the newest raw key (B, 1, C), for smeared keys. */
+  layers: { k: tf.Tensor4D; v: tf.Tensor4D; lastKey?: tf.Tensor3D }[] | null;
   dispose(): void;
 }
 
@@ -58,7 +58,8 @@ export class GPT {
 
   /** In a notebook: preset, parameter count and a table of the weights (not tfjs internals). */
   [displaySymbol](): MimeBundle {
-    return modelView({ ...this.config }, this.variables, this.preset);
+    const { smearKeys: _smear, ...shape } = this.config;
+    return modelView(shape, this.variables, this.preset);
   }
 
   /**
@@ -110,7 +111,7 @@ export class GPT {
       length: 0,
       layers: null,
       dispose() {
-        for (const layer of cache.layers ?? []) tf.dispose([layer.k, layer.v]);
+        for (const layer of cache.layers ?? []) tf.dispose([layer.k, layer.v, ...(layer.lastKey ? [layer.lastKey] : [])]);
         cache.layers = null;
         cache.length = 0;
       },
@@ -130,7 +131,7 @@ export class GPT {
     const past = cache.length;
     this.checkLength(t, past);
     const total = past + t;
-    const updated: { k: tf.Tensor4D; v: tf.Tensor4D }[] = [];
+    const updated: { k: tf.Tensor4D; v: tf.Tensor4D; lastKey?: tf.Tensor3D }[] = [];
     const logits = tf.tidy(() => {
       // One new token may see every cached position: no mask to add.
       const mask = t === 1 ? null : (tf.slice(this.causalMask, [past, 0], [t, total]) as tf.Tensor2D);
@@ -146,6 +147,9 @@ export class GPT {
         updated.push({ k: tf.keep(kAll), v: tf.keep(vAll) });
         const y = attention(q, kAll, vAll, mask); // (B, H, t, D)
         return tf.reshape(t === 1 ? y : tf.transpose(y, [0, 2, 1, 3]), [B * t, C]) as tf.Tensor2D;
+      }, undefined, {
+        previous: (layer) => cache.layers?.[layer]?.lastKey,
+        keep: (layer, rawKey) => (updated[layer]!.lastKey = tf.keep(tf.slice(rawKey, [0, t - 1, 0], [B, 1, C]) as tf.Tensor3D)),
       });
       return tf.reshape(this.head(x), [B, t, this.config.vocabSize]) as tf.Tensor3D;
     });
@@ -180,6 +184,7 @@ export class GPT {
     past: number,
     attend: (layer: number, qkv: tf.Tensor2D) => tf.Tensor2D,
     positions?: tf.Tensor1D,
+    smearCache?: { previous(layer: number): tf.Tensor3D | undefined; keep(layer: number, rawKey: tf.Tensor3D): void },
   ): tf.Tensor2D {
     const { nLayer, nEmbd: C } = this.config;
     const [B, t] = idx.shape;
@@ -195,7 +200,14 @@ export class GPT {
     for (let l = 0; l < nLayer; l++) {
       const p = `h.${l}.`;
       const h = layerNorm(x, w[p + "ln_1.weight"] as tf.Tensor1D, w[p + "ln_1.bias"] as tf.Tensor1D);
-      const qkv = linear(h, w[p + "attn.c_attn.weight"] as tf.Tensor2D, w[p + "attn.c_attn.bias"] as tf.Tensor1D);
+      let qkv = linear(h, w[p + "attn.c_attn.weight"] as tf.Tensor2D, w[p + "attn.c_attn.bias"] as tf.Tensor1D);
+      if (this.config.smearKeys) {
+        const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor2D[];
+        const rawKey = tf.reshape(k, [B, t, C]) as tf.Tensor3D;
+        const smeared = this.smear(rawKey, w[p + "attn.smear"] as tf.Tensor1D, smearCache?.previous(l), positions);
+        smearCache?.keep(l, rawKey);
+        qkv = tf.concat([q, tf.reshape(smeared, [B * t, C]), v], 1) as tf.Tensor2D;
+      }
       const merged = attend(l, qkv); // (B·t, C)
       x = tf.add(x, linear(merged, w[p + "attn.c_proj.weight"] as tf.Tensor2D, w[p + "attn.c_proj.bias"] as tf.Tensor1D));
       const h2 = layerNorm(x, w[p + "ln_2.weight"] as tf.Tensor1D, w[p + "ln_2.bias"] as tf.Tensor1D);
@@ -203,6 +215,21 @@ export class GPT {
       x = tf.add(x, linear(up, w[p + "mlp.c_proj.weight"] as tf.Tensor2D, w[p + "mlp.c_proj.bias"] as tf.Tensor1D));
     }
     return layerNorm(x, w["ln_f.weight"] as tf.Tensor1D, w["ln_f.bias"] as tf.Tensor1D);
+  }
+
+  /**
+   * Smeared keys: σ(a_h)·k_t + (1 − σ(a_h))·k_{t−1} for each head h. k_{t−1} is `before` at the
+   * first position (cached generation) or 0 at the start of a sequence, and of a packed example
+   * (position id 0), so no example reads its neighbour's key.
+   */
+  private smear(k: tf.Tensor3D, a: tf.Tensor1D, before: tf.Tensor3D | undefined, positions?: tf.Tensor1D): tf.Tensor3D {
+    const [B, t, C] = k.shape;
+    const first = before ?? tf.zeros([B, 1, C]);
+    let shifted = t === 1 ? first : tf.concat([first, tf.slice(k, [0, 0, 0], [B, t - 1, C])], 1);
+    if (positions) shifted = tf.mul(shifted, tf.reshape(tf.cast(tf.greater(positions, 0), "float32"), [B, t, 1]));
+    const D = C / this.config.nHead;
+    const g = tf.reshape(tf.tile(tf.reshape(tf.sigmoid(a), [this.config.nHead, 1]), [1, D]), [1, 1, C]); // per head, per column
+    return tf.add(tf.mul(g, k), tf.mul(tf.sub(1, g), shifted)) as tf.Tensor3D;
   }
 
   /** Tied output head: (N, C) @ wteᵀ → (N, V). */
@@ -237,6 +264,8 @@ export function createGPT(config: GPTConfig, seed = 0): GPT {
     );
   }
   shapes.push(["ln_f.weight", [C], "ones"], ["ln_f.bias", [C], "zeros"]);
+  // Smeared-key gates last, so a model without them keeps every other weight of its seed.
+  if (config.smearKeys) for (let l = 0; l < L; l++) shapes.push([`h.${l}.attn.smear`, [config.nHead], "zeros"]);
   const residualStd = 0.02 / Math.sqrt(2 * L);
   const variables: Record<string, tf.Variable> = {};
   const modelId = modelCounter++;

@@ -15,6 +15,7 @@
  */
 import { DataError, UsageError } from "../errors.ts";
 import { HFTokenizer, type HFTokenizerSpec } from "./tokenizer-hf.ts";
+import { WordTokenizer, type WordTokenizerSpec } from "./tokenizer-word.ts";
 
 export interface SpecialTokens {
   pad: number;
@@ -24,7 +25,7 @@ export interface SpecialTokens {
 }
 
 export interface Tokenizer {
-  readonly kind: "byte" | "char" | "hf";
+  readonly kind: "byte" | "char" | "hf" | "word";
   readonly vocabSize: number;
   readonly special: SpecialTokens;
   /** Ids of the text alone, without special tokens. */
@@ -38,7 +39,8 @@ export interface Tokenizer {
 export type TokenizerSpec =
   | { kind: "byte" }
   | { kind: "char"; chars: string[] }
-  | HFTokenizerSpec;
+  | HFTokenizerSpec
+  | WordTokenizerSpec;
 
 function isSpecial(special: SpecialTokens, id: number): boolean {
   return id === special.pad || id === special.bos || id === special.eos || id === special.sep;
@@ -124,5 +126,6 @@ export function tokenizerFromSpec(spec: unknown, source = "tokenizer spec"): Tok
     return new CharTokenizer(chars);
   }
   if (kind === "hf") return HFTokenizer.fromSpec(spec as HFTokenizerSpec, source);
-  throw new DataError(`unknown tokenizer kind ${JSON.stringify(kind)}; expected "byte", "char" or "hf".`, { file: source, field: "kind" });
+  if (kind === "word") return WordTokenizer.fromSpec(spec as WordTokenizerSpec, source);
+  throw new DataError(`unknown tokenizer kind ${JSON.stringify(kind)}; expected "byte", "char", "hf" or "word".`, { file: source, field: "kind" });
 }

@@ -1,0 +1,178 @@
+/**
+ * The shipped base models ("stage 0"): the recipe, `pretrainBase` that runs it, `loadBase` the
+ * effects start from, and `baseReport`, the prerequisite checks every effect prints first.
+ *
+ * A base lives in data/bases/seed-N/: config.json + model.safetensors (a symtune checkpoint
+ * with the word tokenizer's spec inside), metrics.json and README.md (the model card).
+ */
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
+import { EVAL_SYMBOLS, episodeSet, heldoutTasks, type Episode } from "../collections/feature-world.ts";
+import { DataError } from "../errors.ts";
+import { accuracyGate, choiceAccuracy, copyGate, inductionProbe, type ChoiceAccuracy, type ChoiceRow, type Gate, type InductionResult, type LogitModel } from "../eval/probes.ts";
+import { loadCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
+import { gptConfig, type GPTConfig } from "../model/config.ts";
+import { createGPT, type GPT } from "../model/gpt.ts";
+import { tokenizerFromSpec, type Tokenizer } from "../model/tokenizer.ts";
+import { train, } from "../train/trainer.ts";
+import type { StepRecord } from "../runs/metrics.ts";
+import { baseTokenizer, generalEvalRows, MIXTURE, pretrainRows } from "./base-data.ts";
+
+/** The pretraining recipe (research note §8: constant lr 1e-3, no weight decay, fresh strings). */
+export const BASE_RECIPE = {
+  preset: "tiny",
+  blockSize: 96,
+  smearKeys: true,
+  steps: 1200,
+  batchSize: 64,
+  lr: 1e-3,
+  warmup: 50,
+  weightDecay: 0,
+  clip: 1,
+} as const;
+
+export type BaseRecipe = { -readonly [K in keyof typeof BASE_RECIPE]: (typeof BASE_RECIPE)[K] extends boolean ? boolean : (typeof BASE_RECIPE)[K] extends number ? number : string };
+
+export const BASES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/bases");
+
+export function baseConfig(tokenizer: Tokenizer, recipe: BaseRecipe = { ...BASE_RECIPE }): GPTConfig {
+  return gptConfig(recipe.preset, { vocabSize: tokenizer.vocabSize, blockSize: recipe.blockSize, ...(recipe.smearKeys ? { smearKeys: true } : {}) });
+}
+
+/** Episodes as rank-classification rows (whole-text framing: the label follows the query as in the exemplars). */
+export const episodeRows = (episodes: readonly Episode[]): ChoiceRow[] =>
+  episodes.map((e) => ({ framing: "text", prompt: e.context, candidates: e.candidates, answer: e.answer }));
+
+export interface BaseReport {
+  induction: InductionResult;
+  /** Held-out general questions by kind (rank accuracy; chance per kind). */
+  general: Record<string, ChoiceAccuracy>;
+  /** ICL on the held-out tasks, k = 4 per class, held-out numbers. */
+  icl: Record<string, ChoiceAccuracy>;
+  gates: Gate[];
+}
+
+/** The seed of every evaluation set: fixed, so every base and arm is measured on the same rows. */
+export const EVAL_SEED = 9001;
+
+/**
+ * The prerequisite checks and the base's abilities: the induction probe (copy gate), zero-shot
+ * feature questions on unseen numbers (reads the input), the other held-out general questions,
+ * and ICL on the held-out tasks with natural labels, arbitrary symbols and flipped labels.
+ */
+export async function baseReport(model: LogitModel, tokenizer: Tokenizer, options: { perSetting?: number } = {}): Promise<BaseReport> {
+  const per = Math.ceil((options.perSetting ?? 400) / heldoutTasks().length);
+  const words = Array.from({ length: tokenizer.vocabSize - 260 }, (_, i) => 260 + i);
+  const induction = await inductionProbe(model, tokenizer, { n: 64, length: 10, seed: EVAL_SEED, pool: tokenizer.kind === "word" ? words : undefined });
+  const general: Record<string, ChoiceAccuracy> = {};
+  const rows = generalEvalRows(EVAL_SEED, 100);
+  for (const kind of [...new Set(rows.map((r) => r.kind))]) {
+    general[kind] = await choiceAccuracy(model, tokenizer, rows.filter((r) => r.kind === kind).map((r) => ({
+      framing: "question", prompt: r.prompt, candidates: r.candidates, answer: r.candidates.indexOf(r.completion),
+    })));
+  }
+  const set = (o: Parameters<typeof episodeSet>[3]) => episodeRows(episodeSet(EVAL_SEED, heldoutTasks(), per, { k: 4, heldoutInputs: true, ...o }));
+  const icl: Record<string, ChoiceAccuracy> = {
+    "instruction + natural labels": await choiceAccuracy(model, tokenizer, set({ instruction: true })),
+    "natural labels only": await choiceAccuracy(model, tokenizer, set({})),
+    "symbols, no instruction": await choiceAccuracy(model, tokenizer, set({ symbols: EVAL_SYMBOLS })),
+    "flipped natural labels": await choiceAccuracy(model, tokenizer, set({ flip: true })),
+  };
+  const gates = [
+    accuracyGate("reads the input (zero-shot feature questions, unseen numbers)", general.feature!),
+    copyGate(induction),
+    accuracyGate("general ability (held-out general questions: comparison)", general.comparison!),
+  ];
+  return { induction, general, icl, gates };
+}
+
+export interface PretrainOptions {
+  seed: number;
+  recipe?: Partial<BaseRecipe>;
+  /** Where the base is written (default data/bases/seed-N). */
+  out?: string;
+  onStep?: (m: StepRecord) => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** Runs the recipe for one seed and writes the base with its metrics and model card. */
+export async function pretrainBase(o: PretrainOptions): Promise<{ dir: string; report: BaseReport; seconds: number }> {
+  const recipe: BaseRecipe = { ...BASE_RECIPE, ...o.recipe };
+  const tokenizer = baseTokenizer();
+  const model = createGPT(baseConfig(tokenizer, recipe), o.seed);
+  const started = performance.now();
+  const result = await train({
+    model, tokenizer, data: pretrainRows(o.seed, recipe.steps * recipe.batchSize), steps: recipe.steps, batchSize: recipe.batchSize,
+    lr: recipe.lr, minLr: recipe.lr, warmup: recipe.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed,
+    onStep: o.onStep, signal: o.signal,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const report = await baseReport(model, tokenizer);
+  const dir = o.out ?? join(BASES_DIR, `seed-${o.seed}`);
+  writeBase(dir, model, tokenizer, { seed: o.seed, recipe, seconds, steps: result.step, finalLoss: result.losses.at(-1) ?? NaN, report });
+  model.dispose();
+  return { dir, report, seconds };
+}
+
+function commit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+const pct = (a: ChoiceAccuracy) => `${(100 * a.accuracy).toFixed(1)}% (n ${a.n}, chance ${(100 * a.chance).toFixed(0)}%)`;
+
+function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: number; recipe: BaseRecipe; seconds: number; steps: number; finalLoss: number; report: BaseReport }): void {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const step = saveCheckpoint(tmp, { model, tokenizer });
+  mkdirSync(dirname(dir), { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(step, dir);
+  rmSync(tmp, { recursive: true, force: true });
+  const { report } = info;
+  const metrics = {
+    seed: info.seed, commit: commit(), recipe: info.recipe, mixture: MIXTURE, steps: info.steps, seconds: Math.round(info.seconds),
+    finalLoss: info.finalLoss, params: model.paramCount(), vocabSize: tokenizer.vocabSize,
+    induction: report.induction,
+    general: Object.fromEntries(Object.entries(report.general).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
+    icl: Object.fromEntries(Object.entries(report.icl).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
+    gates: report.gates.map(({ name, passed, detail }) => ({ name, passed, detail })),
+  };
+  writeFileSync(join(dir, "metrics.json"), JSON.stringify(metrics, null, 1) + "\n");
+  const r = info.recipe;
+  writeFileSync(join(dir, "README.md"), `# symtune base, seed ${info.seed}
+
+A ${model.paramCount().toLocaleString("en")}-parameter GPT (\`${r.preset}\`: ${model.config.nLayer} layers, ${model.config.nHead} heads, width ${model.config.nEmbd}, context ${model.config.blockSize}${r.smearKeys ? ", smeared keys" : ""}) with a word tokenizer of ${tokenizer.vocabSize} tokens (byte fallback), pretrained from random weights as the toy stand-in for the papers' starting models.
+
+- **Reproduce:** \`symtune pretrain --seed ${info.seed}\` (commit ${metrics.commit}; same backend → same weights).
+- **Recipe:** ${r.steps} steps × batch ${r.batchSize}, AdamW lr ${r.lr} constant after ${r.warmup} warmup steps, weight decay ${r.weightDecay}, clip ${r.clip}; ${info.seconds.toFixed(0)} s on this machine; final training loss ${info.finalLoss.toFixed(3)}.
+- **Data** (lib/effects/base-data.ts, every row fresh): ${Object.entries(MIXTURE).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ")} — copy rows (random word sequence, " |", the same sequence), natural-label ICL episodes of all 15 feature-world tasks (k = 1–4 per class, half with the instruction), zero-shot feature questions, ${"120"} word facts (sentiment, part of speech) in two phrasings, number comparison. Numbers of the held-out input split never appear in training.
+
+## Metrics (held-out rows, rank classification)
+
+| check | value |
+|---|---|
+| induction probe: loss on the repeat / first occurrence (uniform) | ${report.induction.repeat.toFixed(2)} / ${report.induction.first.toFixed(2)} nats (${report.induction.uniform.toFixed(2)}) |
+${Object.entries(report.general).map(([k, a]) => `| general: ${k} | ${pct(a)} |`).join("\n")}
+${Object.entries(report.icl).map(([k, a]) => `| ICL held-out tasks, k = 4/class: ${k} | ${pct(a)} |`).join("\n")}
+
+Prerequisite gates:
+
+${report.gates.map((g) => `- ${g.passed ? "passed" : "NOT passed"}: ${g.name} — ${g.detail}`).join("\n")}
+`);
+}
+
+/** Loads a shipped base: the model (weights as trained) and its word tokenizer. */
+export function loadBase(seed: number, dir = BASES_DIR): { model: GPT; tokenizer: Tokenizer; path: string } {
+  const path = join(dir, `seed-${seed}`);
+  if (!existsSync(join(path, "model.safetensors"))) {
+    throw new DataError(`no base for seed ${seed}; run \`symtune pretrain --seed ${seed}\` to make it.`, { file: path });
+  }
+  const { model, tokenizer } = loadCheckpoint(path);
+  return { model, tokenizer: tokenizerFromSpec(tokenizer.toSpec()), path };
+}
