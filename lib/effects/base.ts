@@ -111,7 +111,7 @@ export async function pretrainBase(o: PretrainOptions): Promise<{ dir: string; r
   const seconds = (performance.now() - started) / 1000;
   const report = await baseReport(model, tokenizer);
   const dir = o.out ?? join(BASES_DIR, `seed-${o.seed}`);
-  writeBase(dir, model, tokenizer, { seed: o.seed, recipe, seconds, steps: result.step, finalLoss: result.losses.at(-1) ?? NaN, report });
+  writeBase(dir, model, tokenizer, { seed: o.seed, recipe, seconds, steps: result.step, losses: result.losses, report });
   model.dispose();
   return { dir, report, seconds };
 }
@@ -126,7 +126,7 @@ function commit(): string {
 
 const pct = (a: ChoiceAccuracy) => `${(100 * a.accuracy).toFixed(1)}% (n ${a.n}, chance ${(100 * a.chance).toFixed(0)}%)`;
 
-function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: number; recipe: BaseRecipe; seconds: number; steps: number; finalLoss: number; report: BaseReport }): void {
+function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: number; recipe: BaseRecipe; seconds: number; steps: number; losses: number[]; report: BaseReport }): void {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const step = saveCheckpoint(tmp, { model, tokenizer });
@@ -137,11 +137,13 @@ function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: 
   const { report } = info;
   const metrics = {
     seed: info.seed, commit: commit(), recipe: info.recipe, mixture: MIXTURE, steps: info.steps, seconds: Math.round(info.seconds),
-    finalLoss: info.finalLoss, params: model.paramCount(), vocabSize: tokenizer.vocabSize,
+    params: model.paramCount(), vocabSize: tokenizer.vocabSize,
     induction: report.induction,
     general: Object.fromEntries(Object.entries(report.general).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
     icl: Object.fromEntries(Object.entries(report.icl).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
     gates: report.gates.map(({ name, passed, detail }) => ({ name, passed, detail })),
+    // The whole training-loss curve: a test re-runs the first steps and compares bit for bit.
+    losses: info.losses,
   };
   writeFileSync(join(dir, "metrics.json"), JSON.stringify(metrics, null, 1) + "\n");
   const r = info.recipe;
@@ -150,7 +152,7 @@ function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: 
 A ${model.paramCount().toLocaleString("en")}-parameter GPT (\`${r.preset}\`: ${model.config.nLayer} layers, ${model.config.nHead} heads, width ${model.config.nEmbd}, context ${model.config.blockSize}${r.smearKeys ? ", smeared keys" : ""}) with a word tokenizer of ${tokenizer.vocabSize} tokens (byte fallback), pretrained from random weights as the toy stand-in for the papers' starting models.
 
 - **Reproduce:** \`symtune pretrain --seed ${info.seed}\` (commit ${metrics.commit}; same backend → same weights).
-- **Recipe:** ${r.steps} steps × batch ${r.batchSize}, AdamW lr ${r.lr} constant after ${r.warmup} warmup steps, weight decay ${r.weightDecay}, clip ${r.clip}; ${info.seconds.toFixed(0)} s on this machine; final training loss ${info.finalLoss.toFixed(3)}.
+- **Recipe:** ${r.steps} steps × batch ${r.batchSize}, AdamW lr ${r.lr} constant after ${r.warmup} warmup steps, weight decay ${r.weightDecay}, clip ${r.clip}; ${info.seconds.toFixed(0)} s on this machine; final training loss ${(info.losses.at(-1) ?? NaN).toFixed(3)}.
 - **Data** (lib/effects/base-data.ts, every row fresh): ${Object.entries(MIXTURE).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ")} — copy rows (random word sequence, " |", the same sequence), natural-label ICL episodes of all 15 feature-world tasks (k = 1–4 per class, half with the instruction), zero-shot feature questions, ${"120"} word facts (sentiment, part of speech) in two phrasings, number comparison. Numbers of the held-out input split never appear in training.
 
 ## Metrics (held-out rows, rank classification)
