@@ -55,7 +55,7 @@ export interface InductionResult {
 }
 
 /**
- * Random sequences of `length` tokens drawn from `pool` (default: every non-special id),
+ * Random sequences of `length` distinct tokens from `pool` (default: every non-special id),
  * written twice in a row after BOS SEP; the loss on each occurrence, skipping its first token
  * (which nothing in the context predicts).
  */
@@ -63,10 +63,12 @@ export async function inductionProbe(model: LogitModel, tokenizer: Tokenizer, op
   const { n = 64, length = 10, seed = 0 } = options;
   const s = tokenizer.special;
   const pool = options.pool ?? Array.from({ length: tokenizer.vocabSize }, (_, i) => i).filter((i) => ![s.pad, s.bos, s.eos, s.sep].includes(i));
+  if (pool.length < length) throw new RangeError(`inductionProbe: the pool has ${pool.length} tokens, fewer than the sequence length ${length}.`);
   if (2 + 2 * length > model.config.blockSize + 1) throw new RangeError(`inductionProbe: two copies of ${length} tokens do not fit a context of ${model.config.blockSize}.`);
   const rng = new Rng(deriveSeed(seed, 31));
   const rows = Array.from({ length: n }, () => {
-    const seq = Array.from({ length }, () => rng.pick(pool));
+    // Distinct tokens: a token twice in one sequence would make its successor ambiguous.
+    const seq = rng.shuffle([...pool]).slice(0, length);
     return [s.bos, s.sep, ...seq, ...seq];
   });
   const lps = await tokenLogprobs(model, rows, s.pad);
