@@ -132,6 +132,7 @@ export class GPT {
     this.checkLength(t, past);
     const total = past + t;
     const updated: { k: tf.Tensor4D; v: tf.Tensor4D; lastKey?: tf.Tensor3D }[] = [];
+    const lastKeys: tf.Tensor3D[] = []; // smeared keys: each layer's newest raw key
     const logits = tf.tidy(() => {
       // One new token may see every cached position: no mask to add.
       const mask = t === 1 ? null : (tf.slice(this.causalMask, [past, 0], [t, total]) as tf.Tensor2D);
@@ -149,8 +150,9 @@ export class GPT {
         return tf.reshape(t === 1 ? y : tf.transpose(y, [0, 2, 1, 3]), [B * t, C]) as tf.Tensor2D;
       }, undefined, {
         previous: (layer) => cache.layers?.[layer]?.lastKey,
-        keep: (layer, rawKey) => (updated[layer]!.lastKey = tf.keep(tf.slice(rawKey, [0, t - 1, 0], [B, 1, C]) as tf.Tensor3D)),
+        keep: (layer, rawKey) => void (lastKeys[layer] = tf.keep(tf.slice(rawKey, [0, t - 1, 0], [B, 1, C]) as tf.Tensor3D)),
       });
+      lastKeys.forEach((k, layer) => (updated[layer]!.lastKey = k));
       return tf.reshape(this.head(x), [B, t, this.config.vocabSize]) as tf.Tensor3D;
     });
     cache.dispose();
