@@ -15,7 +15,9 @@ const USAGE = `usage: symtune <command> [options]
   doctor [--json]                                 what symtune found on this machine
   bench [--config A|B] [--json]                   training throughput
   collection list [--json]                        the built-in task families
-  pretrain --seed N [--steps S] [--out DIR]       make a base model (data/bases/seed-N)`;
+  pretrain --seed N [--steps S] [--out DIR]       make a base model (data/bases/seed-N)
+  effects [--effect E] [--seeds 0,1,2] [--size quick|full] [--json]
+                                                  run the papers' effects; --json writes results/effects.json`;
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -80,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       return (await subcommand(command, "../lib/collections/cli.ts")).main(rest);
     case "pretrain":
       return (await subcommand(command, "../lib/effects/pretrain-cli.ts")).main(rest);
+    case "effects":
+      return (await subcommand(command, "../lib/effects/cli.ts")).main(rest);
     case undefined:
     case "help":
     case "--help":
@@ -92,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`symtune: unknown command "${command}"; the commands are install, kernel, run, doctor, bench, collection, pretrain`);
+      throw new UsageError(`symtune: unknown command "${command}"; the commands are install, kernel, run, doctor, bench, collection, pretrain, effects`);
   }
 }
 

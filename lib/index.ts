@@ -47,3 +47,6 @@ export * from "./eval/graded.ts";
 export * from "./train/stages.ts";
 export * from "./eval/effects.ts";
 export * from "./files.ts";
+export * from "./effects/harness.ts";
+export * from "./effects/two-stage.ts";
+export { EFFECTS, effectNames } from "./effects/registry.ts";

@@ -1,0 +1,12 @@
+/**
+ * Every effect `symtune effects` knows, in the order it runs them. An effect module adds its
+ * entries here (one line), nothing else.
+ */
+import type { Effect } from "./harness.ts";
+import { twoStageEffects } from "./two-stage.ts";
+
+export const EFFECTS: readonly Effect[] = [...twoStageEffects];
+
+export function effectNames(): string[] {
+  return EFFECTS.map((e) => e.name);
+}
