@@ -8,7 +8,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { checkEffect, MIN_SEEDS } from "../eval/effects.ts";
-import { summarize } from "../eval/stats.ts";
+import { summarize } from "../stats.ts";
 
 export type EffectSize = "quick" | "full";
 export const EFFECT_SIZES: readonly EffectSize[] = ["quick", "full"];
