@@ -158,7 +158,7 @@ export class ProgressBar implements Displayable {
     const label = this.label ? `<span>${escapeHtml(this.label)}</span> ` : "";
     const html =
       `<div class="symtune-progress">${label}` +
-      `<progress${attrs} style="width: 300px; vertical-align: middle"></progress> ` +
+      `<progress${attrs} style="width: 240px; vertical-align: middle"></progress> ` +
       `<span style="font-family: monospace">${escapeHtml(this.statusText(now))}</span></div>` +
       (this.detail ? `<div class="symtune-progress-detail">${this.detail.html()}</div>` : "");
     const text = this.detail ? `${this.textLine(now)}\n${this.detail.text()}` : this.textLine(now);

@@ -81,7 +81,15 @@ export function tensorView(t: TensorLike): MimeBundle {
     records.push(row);
   }
   if (r < rows) records.push({ "0": "…" });
-  return new Table(records, { caption: header, index: t.rank === 2, digits: 4 })[displaySymbol]();
+  // As many decimals as the preview needs, at most 4: [1.5, 2] shows "1.5  2", not "1.5000  2".
+  const places = Math.max(0, ...values.map((v) => (typeof v === "number" && Number.isFinite(v) ? decimals(v) : 0)));
+  return new Table(records, { caption: header, index: t.rank === 2, digits: Math.min(places, 4) })[displaySymbol]();
+}
+
+/** Decimals in the shortest writing of `v` rounded to 4 places (0.25 → 2, 3 → 0). */
+function decimals(v: number): number {
+  const text = String(Number(v.toFixed(4)));
+  return text.includes(".") ? text.split(".")[1]!.length : 0;
 }
 
 /** DataFrame/Series: its rows under its own index labels, as a table. */

@@ -70,7 +70,7 @@ export class Table implements Displayable {
     const shown = this.shownRows();
     const numeric = this.columns.map((c) => this.isNumeric(c));
     const align = (i: number) => `text-align:${numeric[i] ? "right" : "left"}`;
-    const caption = this.caption ? `<caption style="text-align:left">${escapeHtml(this.caption)}</caption>` : "";
+    const caption = this.caption ? `<caption style="text-align:left;white-space:nowrap">${escapeHtml(this.caption)}</caption>` : "";
     const indexHead = this.options.index ? "<th></th>" : "";
     const head = this.columns.map((c, i) => `<th style="${align(i)}">${escapeHtml(c)}</th>`).join("");
     const body = this.cells()

@@ -3,7 +3,7 @@
  * bundle with the Plotly JSON (JupyterLab/VS Code/nteract), offline HTML (classic Notebook,
  * nbconvert) and, when Chromium is installed, a static SVG (GitHub, papers).
  *
- * SYMTUNE_FIGURES=mime (or figureOutput("mime")) leaves the HTML out: for frontends that
+ * SYMTUNE_FIGURE_OUTPUT=mime (or figureOutput("mime")) leaves the HTML out: for frontends that
  * render the Plotly mime type themselves and for notebooks meant to be read as files (the
  * static SVG shows), it keeps plotly.js (4.8 MB) out of the notebook entirely.
  */
@@ -43,13 +43,13 @@ export type FigureOutput = "html" | "mime";
 
 let output: FigureOutput | null = null;
 
-/** Chooses how figures are sent for the rest of this process (default: SYMTUNE_FIGURES, else html). */
+/** Chooses how figures are sent for the rest of this process (default: SYMTUNE_FIGURE_OUTPUT, else html). */
 export function figureOutput(mode?: FigureOutput): FigureOutput {
   if (mode !== undefined) {
     if (mode !== "html" && mode !== "mime") throw new UsageError(`figureOutput: use "html" or "mime", got "${String(mode)}"`);
     output = mode;
   }
-  return output ?? (process.env.SYMTUNE_FIGURES === "mime" ? "mime" : "html");
+  return output ?? (process.env.SYMTUNE_FIGURE_OUTPUT === "mime" ? "mime" : "html");
 }
 
 // In a kernel, start the browser for static images while the user is still typing: the

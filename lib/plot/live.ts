@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { display, type DisplayHandle } from "../display/display.ts";
 import { getDisplaySink, type MimeBundle } from "../display/protocol.ts";
 import { trainingCurves, type CurveSeries } from "./builders.ts";
-import type { Figure } from "./figure.ts";
+import { figureOutput, type Figure } from "./figure.ts";
 import { plotlyScriptOnce } from "./html.ts";
 import { warmStaticExport } from "./static.ts";
 
@@ -88,7 +88,7 @@ export class LiveCurve {
       });
       if (!this.handle) {
         // plotly.js goes in its own output: in-place updates replace the figure's output.
-        const loader = plotlyScriptOnce();
+        const loader = figureOutput() === "html" ? plotlyScriptOnce() : "";
         if (loader) display({ "text/html": loader, "text/plain": "" }, { raw: true });
         this.handle = display(bundle, { raw: true, displayId: this.displayId });
       } else {
