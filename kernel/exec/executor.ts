@@ -10,7 +10,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { toMimeBundle } from "../../lib/display/mime.ts";
-import { display } from "../../lib/display/display.ts";
+import { clearOutput, display } from "../../lib/display/display.ts";
 import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.ts";
 import type { MagicContext } from "../magics/types.ts";
 import type { CellIO, ExecOutcome, ExecuteOptions, Executor, InterruptFlag } from "../protocol.ts";
@@ -19,7 +19,9 @@ import { prepareCell } from "./cellsource.ts";
 import { CellCompiler } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
-import { magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
+import { HISTORY_DECLARATIONS, HISTORY_NAMES, OutputHistory, capturedOutput, capturingIO, hidesResult, isHistoryName } from "./habits.ts";
+import { cellMagicArgs, magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
+import { topLevelNames } from "./names.ts";
 import { errorOutcome } from "./outcome.ts";
 import { CellRuntime, KeyboardInterrupt, ensureTypeScriptLoader } from "./runtime.ts";
 import { CellService } from "./service.ts";
@@ -64,6 +66,9 @@ class TypeScriptExecutor implements Executor {
   private registry: Registry | null = null;
   private warm: ReturnType<typeof setTimeout> | undefined;
   private readonly runCold: boolean;
+  private readonly history: OutputHistory;
+  /** The names the kernel put in the scope (not the user's variables: %who skips them). */
+  private readonly kernelNames: Set<string>;
 
   constructor(
     options: ExecutorOptions,
@@ -80,7 +85,10 @@ class TypeScriptExecutor implements Executor {
       input: (prompt = "", password = false) => this.cellIO().input(String(prompt), Boolean(password)),
       prompt: (message = "") => this.cellIO().input(String(message), false),
       [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => r.runLineMagic(name, args, this.magicContext())),
+      clear_output: (wait = false) => clearOutput(Boolean(wait)),
     });
+    this.history = new OutputHistory(this.scope);
+    this.service.commit(`${HISTORY_DECLARATIONS}\n/** Clears this cell's output (IPython's name for clearOutput). */\ndeclare function clear_output(wait?: boolean): void;\n`, new Set([...HISTORY_NAMES, "clear_output"]));
     // `cellSignal` is the running cell's AbortSignal, for library calls that stop cleanly
     // (train({ signal: cellSignal })). A getter, so it follows the cell; assignable like any name.
     Object.defineProperty(this.scope, "cellSignal", {
@@ -89,6 +97,7 @@ class TypeScriptExecutor implements Executor {
       enumerable: true,
       configurable: true,
     });
+    this.kernelNames = new Set(Object.keys(this.scope));
     this.runCold = options.coldCells === "run";
     if (options.warmUp !== false) this.scheduleWarmUp(this.runCold ? WARM_WHEN_IDLE_MS : 0);
   }
@@ -104,16 +113,13 @@ class TypeScriptExecutor implements Executor {
     // The kernel may abort the cell's own signal; treat it as interrupt() for this cell.
     io.signal.addEventListener("abort", () => this.io === io && this.abort === abort && this.interrupt(), { once: true });
     this.label = `In [${options.executionCount}]`;
-    routeConsole(io);
-    setDisplaySink({
-      display: (bundle, opts) => io.display(bundle, opts),
-      update: (id, bundle, metadata) => io.update(id, bundle, metadata),
-      clear: (wait) => io.clearOutput(wait),
-      stdout: (text) => io.stdout(text),
-    });
+    this.useIO(io);
+    if (options.storeHistory) this.history.input(options.executionCount, code);
     try {
       const value = await untilInterrupted(this.run(code), abort.signal);
-      return value === undefined ? { status: "ok" } : { status: "ok", result: await toMimeBundle(value) };
+      if (value === undefined || hidesResult(code)) return { status: "ok" };
+      if (options.storeHistory) this.history.result(options.executionCount, value);
+      return { status: "ok", result: await toMimeBundle(value) };
     } catch (error) {
       return errorOutcome(error);
     } finally {
@@ -152,12 +158,30 @@ class TypeScriptExecutor implements Executor {
     return isCompleteCode(code);
   }
 
+  /** Points console, display and the magics' output at `io`. */
+  private useIO(io: CellIO): void {
+    this.io = io;
+    routeConsole(io);
+    setDisplaySink({
+      display: (bundle, opts) => io.display(bundle, opts),
+      update: (id, bundle, metadata) => io.update(id, bundle, metadata),
+      clear: (wait) => io.clearOutput(wait),
+      stdout: (text) => io.stdout(text),
+    });
+  }
+
+  /** Is `name` a variable of the notebook (for `$name` in magic arguments)? */
+  private knownName(code: string): (name: string) => boolean {
+    let own: Set<string> | undefined;
+    return (name) => this.service.declares(name) || (own ??= topLevelNames(code)).has(name);
+  }
+
   /** Compiles and runs TypeScript in the cell scope; the value of its last expression. */
   async evaluate(code: string): Promise<unknown> {
     const io = this.io;
     const label = this.label;
     const late = (lines: string[]) => io?.stderr(`${label} ran before the type checker was ready; checked now:\n${lines.join("\n")}\n`);
-    const cell = this.compiler.compile(prepareCell(rewriteLineMagics(code)), label, late);
+    const cell = this.compiler.compile(prepareCell(rewriteLineMagics(code, this.knownName(code))), label, late);
     return await cell.run(this.scope, this.runtime);
   }
 
@@ -175,19 +199,36 @@ class TypeScriptExecutor implements Executor {
       const ctx = this.magicContext();
       const headerLines = code.slice(0, code.length - cellMagic.body.length).split("\n").length - 1;
       const evaluate = (body: string) => this.evaluate(body === cellMagic.body ? "\n".repeat(headerLines) + body : body);
-      return await registry.runCellMagic(cellMagic.name, cellMagic.args, cellMagic.body, { ...ctx, evaluate });
+      const args = cellMagicArgs(cellMagic.name, cellMagic.args, this.knownName(""));
+      const argLine = args.startsWith("`") ? String(await this.evaluate(args)) : cellMagic.args;
+      return await registry.runCellMagic(cellMagic.name, argLine, cellMagic.body, { ...ctx, evaluate });
     }
     return await this.evaluate(code);
   }
 
   private magicContext(): MagicContext {
-    const io = this.cellIO();
+    // Output goes to the cell's current IO, so %%capture can hold it back.
+    const io = () => this.cellIO();
     return {
       signal: this.signal,
       evaluate: (code) => this.evaluate(code),
       display: (value: unknown, options?: DisplayOptions) => void display(value, options),
-      print: (text) => io.stdout(text.endsWith("\n") ? text : text + "\n"),
+      print: (text) => io().stdout(text.endsWith("\n") ? text : text + "\n"),
+      stdout: (text) => io().stdout(text),
+      stderr: (text) => io().stderr(text),
       scope: this.scope,
+      capture: async (work, pass = {}) => {
+        const outer = io();
+        const { io: inner, kept } = capturingIO(outer, pass);
+        this.useIO(inner);
+        try {
+          await work();
+        } finally {
+          this.useIO(outer);
+        }
+        return capturedOutput(kept, io);
+      },
+      variables: () => Object.keys(this.scope).filter((n) => !this.kernelNames.has(n) && !isHistoryName(n) && !n.startsWith("__symtune")),
     };
   }
 

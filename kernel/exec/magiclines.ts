@@ -2,9 +2,12 @@
  * IPython's surface syntax on top of TypeScript, recognised before the compiler sees a cell:
  * `%%name args` on the first line makes the whole cell a cell magic; a whole line
  * `%name args` is a line magic call that mixes with code; `name?`, `name??`, `?name` and
- * `%name?` ask for help (the pager).
+ * `%name?` ask for help (the pager); a whole line `!command` runs a shell command (`%system`).
+ * A TypeScript line that starts with `!` (`!done && stop();`) ends with `;` or starts `!(`,
+ * `!!`, `![` — those stay code.
  */
 import { MAGIC_CALL } from "./globals.ts";
+import { interpolate, type KnownName } from "./interpolate.ts";
 
 export interface CellMagic {
   name: string;
@@ -15,6 +18,9 @@ export interface CellMagic {
 export type HelpRequest = { kind: "magic"; name: string } | { kind: "symbol"; expression: string };
 
 const LINE_MAGIC = /^([ \t]*)%(?!%)([A-Za-z_][\w.-]*)(?:[ \t]+(.*?))?[ \t]*$/;
+const SHELL_LINE = /^([ \t]*)!(?![\s(![=])(.*?[^;\s])[ \t]*$/;
+/** Magics whose argument is code (IPython's no_var_expand): `{}` and `$` stay as written. */
+const NO_EXPAND = new Set(["time", "timeit"]);
 const CELL_MAGIC = /^%%([A-Za-z_][\w.-]*)(?:[ \t]+(.*?))?[ \t]*(?:\r?\n|$)/;
 
 export function parseCellMagic(code: string): CellMagic | undefined {
@@ -34,26 +40,38 @@ export function parseHelpRequest(code: string): HelpRequest | undefined {
   return undefined;
 }
 
-/** Whole-line `%name args` → `await __symtune_magic("name", "args")`; the line count is kept. */
-export function rewriteLineMagics(code: string): string {
-  if (!code.includes("%")) return code;
+/**
+ * Whole-line `%name args` → `await __symtune_magic("name", "args")` and `!cmd` → the same call
+ * to `system`; `$name`/`{expression}` in the arguments become a template literal (`known`
+ * says which names are variables). The line count is kept.
+ */
+export function rewriteLineMagics(code: string, known: KnownName = () => false): string {
+  if (!code.includes("%") && !code.includes("!")) return code;
   return code
     .split("\n")
     .map((line) => {
-      const match = LINE_MAGIC.exec(line);
+      const shell = SHELL_LINE.exec(line);
+      const match = shell ? [line, shell[1], "system", shell[2]] : LINE_MAGIC.exec(line);
       if (!match) return line;
-      return `${match[1]}await ${MAGIC_CALL}(${JSON.stringify(match[2])}, ${JSON.stringify(match[3] ?? "")})`;
+      const [, indent, name, args = ""] = match as [string, string, string, string | undefined];
+      const argument = (NO_EXPAND.has(name) ? null : interpolate(args, known)) ?? JSON.stringify(args);
+      return `${indent}await ${MAGIC_CALL}(${JSON.stringify(name)}, ${argument})`;
     })
     .join("\n");
 }
 
+/** The magic header of a `%%name args` cell with its variables interpolated: a TypeScript expression. */
+export function cellMagicArgs(name: string, args: string, known: KnownName): string {
+  return (NO_EXPAND.has(name) ? null : interpolate(args, known)) ?? JSON.stringify(args);
+}
+
 /** Replaces magic lines by spaces of the same length: positions stay valid for the service. */
 export function blankMagicLines(code: string): string {
-  if (!code.includes("%")) return code;
+  if (!code.includes("%") && !code.includes("!")) return code;
   const lines = code.split("\n");
   const magicCell = CELL_MAGIC.test(code);
   return lines
-    .map((line, i) => ((magicCell && i === 0) || LINE_MAGIC.test(line) ? " ".repeat(line.length) : line))
+    .map((line, i) => ((magicCell && i === 0) || LINE_MAGIC.test(line) || SHELL_LINE.test(line) ? " ".repeat(line.length) : line))
     .join("\n");
 }
 

@@ -211,6 +211,11 @@ export class CellService {
     this.generation++;
   }
 
+  /** Did an earlier cell (or the kernel) declare `name`? */
+  declares(name: string): boolean {
+    return this.declarations.names().includes(name);
+  }
+
   /** Names that are in the scope without a declaration (a magic's `--as name`), typed `any`. */
   declareUntyped(scopeNames: Iterable<string>): void {
     const known = new Set(this.declarations.names());

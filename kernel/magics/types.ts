@@ -50,6 +50,21 @@ export interface MagicContext {
   scope: Record<string, unknown>;
   /** The notebook's directory, where relative paths (`%load_ext ./x.ts`) resolve; default process.cwd(). */
   cwd?: string;
+  /** Raw output streams (no newline added), for output that arrives in pieces (shell commands). */
+  stdout?(text: string): void;
+  stderr?(text: string): void;
+  /** Runs `work` with the cell's output held back (the parts in `pass` still shown); %%capture. */
+  capture?(work: () => Promise<unknown>, pass?: { stdout?: boolean; stderr?: boolean; display?: boolean }): Promise<CapturedOutput>;
+  /** The names the user and magics defined (not the kernel's own names), in definition order. */
+  variables?(): string[];
+}
+
+/** What %%capture kept: the text streams and the rich outputs, and `show()` to display them after all. */
+export interface CapturedOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: readonly MimeBundle[];
+  show(): void;
 }
 
 /**

@@ -14,16 +14,18 @@ export interface Recorded {
   displays: MimeBundle[];
   pages: MimeBundle[];
   prompts: string[];
+  /** The `wait` flag of each clear_output. */
+  clears: boolean[];
 }
 
 export function recordingIO(answers: string[] = []): { io: CellIO; seen: Recorded } {
-  const seen: Recorded = { stdout: "", stderr: "", displays: [], pages: [], prompts: [] };
+  const seen: Recorded = { stdout: "", stderr: "", displays: [], pages: [], prompts: [], clears: [] };
   const io: CellIO = {
     stdout: (text) => void (seen.stdout += text),
     stderr: (text) => void (seen.stderr += text),
     display: (bundle) => void seen.displays.push(bundle),
     update: () => {},
-    clearOutput: () => {},
+    clearOutput: (wait) => void seen.clears.push(wait),
     input: async (prompt) => {
       seen.prompts.push(prompt);
       return answers.shift() ?? "";
@@ -36,11 +38,12 @@ export function recordingIO(answers: string[] = []): { io: CellIO; seen: Recorde
 
 let count = 0;
 
-/** Runs one cell; returns the outcome and what it printed. */
-export async function run(executor: Executor, code: string, answers: string[] = []): Promise<ExecOutcome & { seen: Recorded }> {
+/** Runs one cell; returns the outcome, what it printed and its execution count. */
+export async function run(executor: Executor, code: string, answers: string[] = []): Promise<ExecOutcome & { seen: Recorded; count: number }> {
   const { io, seen } = recordingIO(answers);
-  const outcome = await executor.execute(code, io, { silent: false, storeHistory: true, executionCount: ++count });
-  return { ...outcome, seen };
+  const executionCount = ++count;
+  const outcome = await executor.execute(code, io, { silent: false, storeHistory: true, executionCount });
+  return { ...outcome, seen, count: executionCount };
 }
 
 export function text(outcome: ExecOutcome): string | undefined {
