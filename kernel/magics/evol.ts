@@ -1,5 +1,5 @@
 /** %evol: Symbol-evol over a collection variable (lib/transforms/evol.ts). */
-import { asMagic, collectionFromScope, storeAs } from "./collection.ts";
+import { asMagic, collectionFromScope, storeAs } from "./scope.ts";
 import { registerMagic } from "./registry.ts";
 
 registerMagic({

@@ -4,13 +4,14 @@
  * SVG); --save also writes it to a file (.svg, .png, .html, .json).
  */
 import { UsageError } from "../../lib/errors.ts";
-import { storeAs } from "./collection.ts";
+import { storeAs } from "./scope.ts";
 import { registerMagic } from "./registry.ts";
 
 const KINDS = ["scatter", "icl", "flipped", "ablation", "bars", "curves"] as const;
 
 function rowsVar(name: unknown, scope: Record<string, unknown>): unknown[] {
-  const value = typeof name === "string" ? scope[name] : undefined;
+  const held = typeof name === "string" ? scope[name] : undefined;
+  const value = Array.isArray(held) ? held : (held as { results?: unknown } | undefined)?.results; // an %eval --icl report holds its rows
   if (!Array.isArray(value)) {
     throw new UsageError(`%plot: "${String(name)}" is not an array of results (e.g. [{model: "base", symbolic: 20, general: 40}])`);
   }

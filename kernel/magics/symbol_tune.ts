@@ -5,7 +5,7 @@
 import type { ClassificationTask } from "../../lib/collections/types.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { nearestNames, orList } from "../../lib/nearest.ts";
-import { asMagic, storeAs } from "./collection.ts";
+import { asMagic, storeAs } from "./scope.ts";
 import { registerMagic } from "./registry.ts";
 
 type Registry = typeof import("../../lib/collections/registry.ts");

@@ -42,6 +42,16 @@ export interface SplitResult {
   test: Collection;
 }
 
+/** A split as a table: the variable each part is stored under (`prefix_train`, ...), its rows and tasks. */
+export function splitTable(parts: SplitResult, prefix: string, caption: string): Table {
+  const rows = (["train", "valid", "test"] as const).map((part) => ({
+    variable: `${prefix}_${part}`,
+    rows: parts[part].size,
+    tasks: new Set(parts[part].rows.map((r) => r.task)).size,
+  }));
+  return table(rows, { caption });
+}
+
 export interface CollectionStats {
   rows: number;
   tasks: Record<string, number>;

@@ -5,9 +5,12 @@
  * the classification tasks with natural-language labels. `symtune collection list` and
  * `%collection load NAME` read it.
  */
+import { existsSync } from "node:fs";
+import { table, type Table } from "../display/table.ts";
 import { UsageError } from "../errors.ts";
 import { nearestNames, orList } from "../nearest.ts";
 import { Collection } from "./collection.ts";
+import { loadCollection, type LoadOptions } from "./load.ts";
 import { algorithmicFamilies } from "./algorithmic/index.ts";
 import { classificationTasks } from "./classification/index.ts";
 import { families } from "./families/index.ts";
@@ -84,6 +87,12 @@ function entries(): RegistryEntry[] {
   return [...fromFamilies, ...fromTasks];
 }
 
+/** The built-in collections as a table (what `%collection list` shows). */
+export function familiesTable(): Table {
+  const infos = listFamilies().map(({ name, kind, domain, form, checker, role }) => ({ name, kind, domain, form, checker, role: role ?? "" }));
+  return table(infos, { caption: `${infos.length} built-in collections` });
+}
+
 /** Every built-in collection: symbolic families, algorithmic, general, classification; by name. */
 export function listFamilies(): FamilyInfo[] {
   return entries()
@@ -110,4 +119,47 @@ export function classificationTasksFor(role: "train" | "eval"): ClassificationTa
 export function generateCollection(name: string, n: number, seed: number): Collection {
   // n and seed are checked by the generator, whose message names the collection.
   return new Collection(getFamily(name).generate(n, seed), name);
+}
+
+/** Options of openCollection: `n` and `seed` generate a family; the rest read files (load.ts). */
+export interface OpenCollectionOptions extends LoadOptions {
+  /** Rows to generate from a family (default 100). */
+  n?: number;
+  /** Seeds generation, and a file's `sample`. */
+  seed?: number;
+}
+
+/** True when `target` names a file or folder rather than a built-in collection. */
+export function isDataPath(target: string): boolean {
+  return /[\\/]/.test(target) || /\.(jsonl|json)$/.test(target) || existsSync(target);
+}
+
+/**
+ * A collection by name or path, the choice `%collection load` makes: a built-in family or
+ * task name is generated (`n` rows, `seed`), a .jsonl/.json file or a folder is loaded.
+ */
+export async function openCollection(target: string, options: OpenCollectionOptions = {}): Promise<Collection> {
+  if (typeof target !== "string" || target === "") throw new UsageError("give a family name (see %collection list) or a .jsonl/.json file or folder");
+  const { n = 100, seed = 0, ...load } = options;
+  if (!isDataPath(target)) return generateCollection(target, n, seed);
+  return loadCollection(target, load);
+}
+
+/**
+ * The classification task named `name` (symbol tuning and ICL evaluation use these), or a
+ * UsageError saying what the name is instead and the nearest task names.
+ */
+export function classificationTaskNamed(name: string): ClassificationTask {
+  const found = classificationTasks.find((t) => t.name === name);
+  if (found) return found;
+  if (entries().some((e) => e.name === name)) throw new UsageError(`"${name}" is a task family, not a classification task`);
+  const near = nearestNames(name, classificationTasks.map((t) => t.name)).map((n) => `"${n}"`);
+  const hint = near.length ? `; did you mean ${orList(near)}?` : "";
+  throw new UsageError(`unknown classification task "${name}"${hint} (%collection list shows the ${classificationTasks.length} of kind classification)`);
+}
+
+/** The family a row came from (its meta.source, else its task name), among `among` (default: every built-in family). */
+export function familyOfRow(row: Row, among: readonly TaskFamily[] = entries().flatMap((e) => (e.family ? [e.family] : []))): TaskFamily | undefined {
+  const source = typeof row.meta.source === "string" ? row.meta.source : undefined;
+  return among.find((f) => f.name === source) ?? among.find((f) => f.name === row.task);
 }

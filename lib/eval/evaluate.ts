@@ -13,6 +13,7 @@ import { UsageError } from "../errors.ts";
 import { generate } from "../prompts/generate.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
+import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { table, type Table } from "../display/table.ts";
 import { percent } from "./metrics.ts";
 import { scorePredictions, scoresByTask, type ScoredRow, type TaskScore } from "./score.ts";
@@ -34,14 +35,28 @@ export interface EvalOptions extends GenerateRowsOptions {
   name?: string;
 }
 
-export interface EvalReport {
-  name: string;
-  scored: ScoredRow[];
-  byTask: TaskScore[];
+/** Generated answers scored: per row and per task. Displays itself as the per-task table. */
+export class EvalReport implements Displayable {
+  readonly byTask: TaskScore[];
   /** Percent of rows the checker accepted. */
-  accuracy: number;
-  /** The per-task table (danfojs-backed, renders in the notebook). */
-  table(): Table;
+  readonly accuracy: number;
+
+  constructor(
+    readonly name: string,
+    readonly scored: ScoredRow[],
+  ) {
+    this.byTask = scoresByTask(scored);
+    this.accuracy = percent(scored.map((s) => (s.correct ? 1 : 0)));
+  }
+
+  /** The per-task table: accuracy (the checker's verdict), exact match, token F1. */
+  table(): Table {
+    return table(this.byTask.map((t) => ({ ...t })), { caption: this.name, digits: 1, units: { accuracy: "%" } });
+  }
+
+  [displaySymbol](): MimeBundle | Promise<MimeBundle> {
+    return this.table()[displaySymbol]();
+  }
 }
 
 function rowsOf(rows: Collection | readonly Row[]): readonly Row[] {
@@ -89,12 +104,5 @@ export async function evaluateRows(
 }
 
 export function report(name: string, scored: ScoredRow[]): EvalReport {
-  const byTask = scoresByTask(scored);
-  return {
-    name,
-    scored,
-    byTask,
-    accuracy: percent(scored.map((s) => (s.correct ? 1 : 0))),
-    table: () => table(byTask.map((t) => ({ ...t })), { caption: name, digits: 1, units: { accuracy: "%" } }),
-  };
+  return new EvalReport(name, scored);
 }

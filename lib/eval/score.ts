@@ -4,6 +4,7 @@
  * Delegation: the model writes the symbols (SQL, a PDDL plan, a formula, a regex...), the
  * in-process executor runs them and the executed outcome is what is scored, not the string.
  */
+import { familyOfRow } from "../collections/registry.ts";
 import { UsageError } from "../errors.ts";
 import type { CheckerKind, Row, TaskFamily } from "../collections/types.ts";
 import { exactMatch, percent, symbolTokenF1 } from "./metrics.ts";
@@ -21,12 +22,6 @@ export interface ScoredRow {
   score: number;
   checker: CheckerKind | "exact";
   detail?: string;
-}
-
-/** The family a row came from: its meta.source, else its task name. */
-export function familyFor(row: Row, families: readonly TaskFamily[]): TaskFamily | undefined {
-  const source = typeof row.meta.source === "string" ? row.meta.source : undefined;
-  return families.find((f) => f.name === source) ?? families.find((f) => f.name === row.task);
 }
 
 export async function scorePrediction(row: Row, prediction: string, family?: TaskFamily): Promise<ScoredRow> {
@@ -47,7 +42,7 @@ export async function scorePredictions(
     throw new UsageError(`scorePredictions: ${rows.length} rows but ${predictions.length} predictions; give one prediction per row`);
   }
   const out: ScoredRow[] = [];
-  for (let i = 0; i < rows.length; i++) out.push(await scorePrediction(rows[i]!, predictions[i]!, familyFor(rows[i]!, families)));
+  for (let i = 0; i < rows.length; i++) out.push(await scorePrediction(rows[i]!, predictions[i]!, familyOfRow(rows[i]!, families)));
   return out;
 }
 

@@ -1,11 +1,12 @@
 /**
- * The training stages of the two papers, thin on top of `train()`:
- *   injectionStage   symbolic data only                          (Symbol-LLM's "Base")
- *   infusionStage    from an injection checkpoint; a symbolic sample + general data,
- *                    ~0.84 : 1 by default                         (Symbol-LLM's "Instruct")
- *   oneStage         the same mixture from step 0, from scratch   (the paper's baseline)
- *   symbolTuneStage  symbol-tuning prompts, optionally mixed with instruction data
- *   instructionStage plain instruction tuning: the comparison model
+ * The training stages of the two papers, thin on top of `train()`, in one table (STAGES):
+ *   injection    symbolic data only                                (Symbol-LLM's "Base")
+ *   infusion     from an injection checkpoint; a symbolic sample + general data,
+ *                ~0.84 : 1 by default                               (Symbol-LLM's "Instruct")
+ *   one-stage    the same mixture from step 0                       (the paper's baseline)
+ *   symbol-tune  symbol-tuning prompts, optionally mixed with instruction data
+ *   instruction  plain instruction tuning: the comparison model
+ * Adding a stage is one entry in STAGES: `%train --stage`, its help and trainStage() read it.
  * Each stage is planned (model, tokenizer, the mixed examples with their kind) and then run:
  * a run folder in the registry, checkpoints there, a live loss curve in the notebook, and the
  * kernel's interrupt fed to the trainer so an interrupted stage keeps its model and checkpoint.
@@ -15,18 +16,16 @@ import { toPrompt } from "../prompts/format.ts";
 import type { Row } from "../collections/types.ts";
 import { initBackend } from "../backend/ladder.ts";
 import { UsageError } from "../errors.ts";
-import { loadCheckpoint } from "../model/checkpoint.ts";
 import { gptConfig, type GPTConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
 import { TrainingView } from "../plot/training.ts";
-import { createRun, openRun, runsDir, type Run } from "../runs/registry.ts";
+import { createRun } from "../runs/registry.ts";
 import type { Example } from "../prompts/format.ts";
 import { pickTrainConfig, resolveTrainConfig, type TrainConfig } from "./config.ts";
+import { openModel, type ModelSource } from "./open.ts";
+import { StageResult } from "./result.ts";
 import { train, type TrainResult } from "./trainer.ts";
-
-export type StageName = "injection" | "infusion" | "one-stage" | "symbol-tune" | "instruction";
-export const STAGE_NAMES: readonly StageName[] = ["injection", "infusion", "one-stage", "symbol-tune", "instruction"];
 
 /** The paper's symbolic : general ratio in the Infusion stage (~260K : ~310K). */
 export const INFUSION_RATIO = 0.84;
@@ -57,8 +56,107 @@ export interface StageOptions extends Partial<TrainConfig> {
   onStep?: (step: number, loss: number) => void;
 }
 
-/** Where a stage starts: a run (id or object) or a checkpoint directory, or a stage result. */
-export type StartFrom = string | Run | StageResult;
+/** The rows a stage trains on and where its weights start. */
+export interface StageData {
+  /** The stage's main rows: symbolic (injection, infusion, one-stage), symbol-tuning prompts, or instruction rows. */
+  data: Rows;
+  /** infusion, one-stage: the general instruction rows. */
+  general?: Rows;
+  /** symbol-tune: instruction rows to mix in. */
+  instruction?: Rows;
+  /** infusion, one-stage: symbolic : general (default INFUSION_RATIO). */
+  ratio?: number;
+  /** symbol-tune: prompts : instruction (default 1). */
+  instructionRatio?: number;
+  /** Start from these weights (see open.ts); default: a fresh model. */
+  from?: ModelSource;
+}
+
+/** Where a stage starts: a stage result, a run (object, id or prefix) or a checkpoint path. */
+export type StartFrom = ModelSource;
+
+interface Part {
+  kind: string;
+  rows: readonly Row[];
+  ratio: number;
+}
+
+interface StageSpec {
+  /** What the stage trains on, for `%train?`. */
+  help: string;
+  /** True when the stage cannot start from a fresh model. */
+  needsFrom?: boolean;
+  /** The mixture's parts, and its size when `n` is not given. */
+  mixture(data: StageData, stage: string): { parts: Part[]; n: number };
+}
+
+function rowsOf(rows: Rows): readonly Row[] {
+  return rows instanceof Collection ? rows.rows : rows;
+}
+
+/** The rows of a part, or a UsageError naming the stage option that has none. */
+function part(stage: string, option: string, rows: Rows | undefined): readonly Row[] {
+  if (!rows || rowsOf(rows).length === 0) throw new UsageError(`${stage} stage: "${option}" has no rows; give it a collection with at least one row`);
+  return rowsOf(rows);
+}
+
+/** Symbolic and general rows at ratio : 1 (infusion and one-stage mix alike). */
+function symbolicAndGeneral(d: StageData, stage: string): Part[] {
+  const ratio = d.ratio ?? INFUSION_RATIO;
+  return [
+    { kind: "symbolic", rows: part(stage, "symbolic", d.data), ratio },
+    { kind: "general", rows: part(stage, "general", d.general), ratio: 1 },
+  ];
+}
+
+const total = (parts: readonly Part[]) => parts.reduce((n, p) => n + p.rows.length, 0);
+
+export const STAGES = {
+  injection: {
+    help: "symbolic rows only (--data); a fresh model, or --from a general base model",
+    mixture: (d, stage) => {
+      const parts: Part[] = [{ kind: "symbolic", rows: part(stage, "symbolic", d.data), ratio: 1 }];
+      return { parts, n: total(parts) };
+    },
+  },
+  infusion: {
+    help: "--from the injection model; symbolic (--data) : general (--general) at --ratio : 1 (0.84); n keeps every general row once",
+    needsFrom: true,
+    mixture: (d, stage) => {
+      const parts = symbolicAndGeneral(d, stage);
+      return { parts, n: Math.round(parts[1]!.rows.length * (1 + parts[0]!.ratio)) };
+    },
+  },
+  "one-stage": {
+    help: "the infusion mixture from step 0 (fresh, or --from the same base as injection)",
+    mixture: (d, stage) => {
+      const parts = symbolicAndGeneral(d, stage);
+      return { parts, n: total(parts) };
+    },
+  },
+  "symbol-tune": {
+    help: "symbol-tuning prompts (--data), optionally mixed with --instruction rows at --instruction-ratio : 1",
+    mixture: (d, stage) => {
+      const parts: Part[] = [{ kind: "symbol-tune", rows: part(stage, "prompts", d.data), ratio: 1 }];
+      if (d.instruction) {
+        const ratio = d.instructionRatio ?? 1;
+        if (!(ratio > 0)) throw new UsageError(`symbol-tune stage: instructionRatio must be > 0, got ${ratio}`);
+        parts.push({ kind: "instruction", rows: part(stage, "instruction", d.instruction), ratio: 1 / ratio });
+      }
+      return { parts, n: total(parts) };
+    },
+  },
+  instruction: {
+    help: "plain instruction tuning on --data: the comparison model",
+    mixture: (d, stage) => {
+      const parts: Part[] = [{ kind: "instruction", rows: part(stage, "instruction", d.data), ratio: 1 }];
+      return { parts, n: total(parts) };
+    },
+  },
+} satisfies Record<string, StageSpec>;
+
+export type StageName = keyof typeof STAGES;
+export const STAGE_NAMES = Object.keys(STAGES) as StageName[];
 
 export interface StagePlan {
   stage: StageName;
@@ -76,37 +174,10 @@ export interface StagePlan {
   initCheckpoint?: string;
 }
 
-export interface StageResult {
-  stage: StageName;
-  model: GPT;
-  tokenizer: Tokenizer;
-  train: TrainResult;
-  /** The run's id in the registry (undefined with runs: false). */
-  runId?: string;
-  run?: Run;
-  checkpoint?: string;
-  counts: Record<string, number>;
-}
-
-interface Part {
-  kind: string;
-  rows: Rows;
-  ratio: number;
-}
-
-function rowsOf(rows: Rows): readonly Row[] {
-  return rows instanceof Collection ? rows.rows : rows;
-}
-
-function checkPart(stage: StageName, what: string, rows: Rows | undefined): readonly Row[] {
-  if (!rows || rowsOf(rows).length === 0) throw new UsageError(`${stage} stage: "${what}" has no rows; give it a collection with at least one row`);
-  return rowsOf(rows);
-}
-
 /** Mixes the parts by ratio (exact counts, shuffled together), each row tagged with its part's kind. */
 function mixParts(parts: readonly Part[], n: number, seed: number): { examples: Example[]; kinds: string[]; counts: Record<string, number> } {
   const tagged = parts.map(
-    (p) => [new Collection(rowsOf(p.rows).map((r) => ({ ...r, meta: { ...r.meta, stagePart: p.kind } })), p.kind), p.ratio] as const,
+    (p) => [new Collection(p.rows.map((r) => ({ ...r, meta: { ...r.meta, stagePart: p.kind } })), p.kind), p.ratio] as const,
   );
   const mixed = Collection.mix(tagged, { n, seed });
   const kinds = mixed.rows.map((r) => String(r.meta.stagePart));
@@ -115,92 +186,40 @@ function mixParts(parts: readonly Part[], n: number, seed: number): { examples: 
   return { examples: mixed.rows.map(toPrompt), kinds, counts };
 }
 
-function resolveStart(from: StartFrom, options: StageOptions): { path: string; parent?: string } {
-  if (typeof from !== "string") {
-    if ("train" in from) {
-      if (!from.checkpoint) throw new UsageError("the stage to start from wrote no checkpoint (it ran with runs: false); run it with a runs directory");
-      return { path: from.checkpoint, parent: from.runId };
-    }
-    return { path: from.checkpointDir, parent: from.id };
-  }
-  if (/[\\/]/.test(from)) return { path: from };
-  const run = openRun(from, options.runs === false ? runsDir() : (options.runs ?? runsDir()));
-  return { path: run.checkpointDir, parent: run.id };
-}
-
 function freshModel(tokenizer: Tokenizer, options: StageOptions, seed: number): GPT {
   const config = gptConfig(options.preset ?? "tiny", { ...options.model, vocabSize: Math.max(tokenizer.vocabSize, options.model?.vocabSize ?? 0) });
   return createGPT(config, seed);
 }
 
-async function plan(stage: StageName, parts: readonly Part[], n: number, options: StageOptions, from?: StartFrom): Promise<StagePlan> {
+/** Plans `stage`: its settings, its mixture, and the model it starts from (fresh or `from`). */
+export async function planStage(stage: StageName, options: StageOptions & StageData): Promise<StagePlan> {
+  const spec: StageSpec = STAGES[stage];
+  if (!spec) throw new UsageError(`unknown stage "${String(stage)}"; the stages are ${STAGE_NAMES.join(", ")}`);
+  if (spec.needsFrom && options.from === undefined) {
+    throw new UsageError(`${stage} stage needs a model to start from (from, --from): a stage result, a run id or a checkpoint path`);
+  }
   await initBackend(); // createGPT and loadCheckpoint need an active tfjs backend
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${stage} stage: n must be a positive integer, got ${n}`);
   const config = resolveTrainConfig(pickTrainConfig(options));
-  const mix = mixParts(parts, n, config.seed);
-  if (from === undefined) {
+  const mixture = spec.mixture(options, stage);
+  const n = options.n ?? mixture.n;
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${stage} stage: n must be a positive integer, got ${n}`);
+  const mix = mixParts(mixture.parts, n, config.seed);
+  if (options.from === undefined) {
     const tokenizer = options.tokenizer ?? new ByteTokenizer();
     return { stage, config, model: freshModel(tokenizer, options, config.seed), tokenizer, ...mix };
   }
-  const start = resolveStart(from, options);
-  const loaded = loadCheckpoint(start.path);
-  if (options.tokenizer && JSON.stringify(options.tokenizer.toSpec()) !== JSON.stringify(loaded.tokenizer.toSpec())) {
-    loaded.model.dispose();
-    throw new UsageError(`${stage} stage: the tokenizer given differs from the checkpoint's (${start.path}); leave it out to use the checkpoint's`);
+  // A stage trains its model in place: a stage result's model is copied, so it stays as it was.
+  const start = await openModel(options.from, { runs: options.runs || undefined, copy: true });
+  if (options.tokenizer && JSON.stringify(options.tokenizer.toSpec()) !== JSON.stringify(start.tokenizer.toSpec())) {
+    start.model.dispose();
+    throw new UsageError(`${stage} stage: the tokenizer given differs from the starting model's; leave it out to use that one`);
   }
-  return { stage, config, model: loaded.model, tokenizer: loaded.tokenizer, ...mix, parent: start.parent, initCheckpoint: loaded.path };
+  return { stage, config, model: start.model, tokenizer: start.tokenizer, ...mix, parent: start.run?.id, initCheckpoint: start.checkpoint };
 }
 
-/** Plans the Injection stage: symbolic rows only; a fresh model, or `from` a general base model. */
-export async function planInjection(options: StageOptions & { symbolic: Rows; from?: StartFrom }): Promise<StagePlan> {
-  const symbolic = checkPart("injection", "symbolic", options.symbolic);
-  return plan("injection", [{ kind: "symbolic", rows: symbolic, ratio: 1 }], options.n ?? symbolic.length, options, options.from);
-}
-
-/**
- * Plans the Infusion stage: weights from `from` (the injection run), symbolic : general at
- * `ratio` : 1. Default n keeps every general row once: n = general × (1 + ratio).
- */
-export async function planInfusion(options: StageOptions & { from: StartFrom; symbolic: Rows; general: Rows; ratio?: number }): Promise<StagePlan> {
-  if (options.from === undefined) throw new UsageError("infusion stage: give `from`, the injection run or checkpoint to start from");
-  const ratio = options.ratio ?? INFUSION_RATIO;
-  const symbolic = checkPart("infusion", "symbolic", options.symbolic);
-  const general = checkPart("infusion", "general", options.general);
-  const n = options.n ?? Math.round(general.length * (1 + ratio));
-  return plan("infusion", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options, options.from);
-}
-
-/** Plans the one-stage baseline: the Infusion mixture from step 0 (fresh, or `from` the same base as injection). */
-export async function planOneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number; from?: StartFrom }): Promise<StagePlan> {
-  const ratio = options.ratio ?? INFUSION_RATIO;
-  const symbolic = checkPart("one-stage", "symbolic", options.symbolic);
-  const general = checkPart("one-stage", "general", options.general);
-  const n = options.n ?? symbolic.length + general.length;
-  return plan("one-stage", [{ kind: "symbolic", rows: symbolic, ratio }, { kind: "general", rows: general, ratio: 1 }], n, options, options.from);
-}
-
-/**
- * Plans symbol tuning: symbol-tuning prompts, optionally mixed with instruction rows at
- * `instructionRatio` : 1 (prompts : instruction), which repairs the relevant-label settings.
- */
-export async function planSymbolTune(
-  options: StageOptions & { prompts: Rows; instruction?: Rows; instructionRatio?: number; from?: StartFrom },
-): Promise<StagePlan> {
-  const prompts = checkPart("symbol-tune", "prompts", options.prompts);
-  const parts: Part[] = [{ kind: "symbol-tune", rows: prompts, ratio: 1 }];
-  if (options.instruction) {
-    const ratio = options.instructionRatio ?? 1;
-    if (!(ratio > 0)) throw new UsageError(`symbol-tune stage: instructionRatio must be > 0, got ${ratio}`);
-    parts.push({ kind: "instruction", rows: checkPart("symbol-tune", "instruction", options.instruction), ratio: 1 / ratio });
-  }
-  const n = options.n ?? parts.reduce((s, p) => s + rowsOf(p.rows).length, 0);
-  return plan("symbol-tune", parts, n, options, options.from);
-}
-
-/** Plans plain instruction tuning (the comparison model). */
-export async function planInstruction(options: StageOptions & { instruction: Rows; from?: StartFrom }): Promise<StagePlan> {
-  const rows = checkPart("instruction", "instruction", options.instruction);
-  return plan("instruction", [{ kind: "instruction", rows, ratio: 1 }], options.n ?? rows.length, options, options.from);
+/** Plans and trains `stage` (the one call behind `%train`). */
+export function trainStage(stage: StageName, options: StageOptions & StageData): Promise<StageResult> {
+  return runStage(planStage(stage, options), options);
 }
 
 /** The numeric metrics of an eval record (what the progress table shows). */
@@ -266,7 +285,32 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
     finalLoss: result.losses.at(-1),
     metrics: { tokens_per_s: Math.round(result.tokensPerSecond) },
   });
-  return { stage: stagePlan.stage, model, tokenizer, train: result, runId: run?.id, run, checkpoint: result.checkpoint, counts: stagePlan.counts };
+  return new StageResult(stagePlan.stage, model, tokenizer, result, stagePlan.counts, run, options.name);
+}
+
+// The named stages of the papers, for plain TypeScript: each is one row of STAGES, with the
+// main rows under the name the paper gives them.
+
+export function planInjection(options: StageOptions & { symbolic: Rows; from?: StartFrom }): Promise<StagePlan> {
+  return planStage("injection", { ...options, data: options.symbolic });
+}
+
+export function planInfusion(options: StageOptions & { from: StartFrom; symbolic: Rows; general: Rows; ratio?: number }): Promise<StagePlan> {
+  return planStage("infusion", { ...options, data: options.symbolic });
+}
+
+export function planOneStage(options: StageOptions & { symbolic: Rows; general: Rows; ratio?: number; from?: StartFrom }): Promise<StagePlan> {
+  return planStage("one-stage", { ...options, data: options.symbolic });
+}
+
+export function planSymbolTune(
+  options: StageOptions & { prompts: Rows; instruction?: Rows; instructionRatio?: number; from?: StartFrom },
+): Promise<StagePlan> {
+  return planStage("symbol-tune", { ...options, data: options.prompts });
+}
+
+export function planInstruction(options: StageOptions & { instruction: Rows; from?: StartFrom }): Promise<StagePlan> {
+  return planStage("instruction", { ...options, data: options.instruction, instruction: undefined });
 }
 
 export function injectionStage(options: StageOptions & { symbolic: Rows; from?: StartFrom }): Promise<StageResult> {
@@ -290,3 +334,5 @@ export function symbolTuneStage(
 export function instructionStage(options: StageOptions & { instruction: Rows; from?: StartFrom }): Promise<StageResult> {
   return runStage(planInstruction(options), options);
 }
+
+export { StageResult };

@@ -9,6 +9,7 @@ import { closeStaticExport } from "../../lib/plot/static.ts";
 import type { Table } from "../../lib/display/table.ts";
 import { openRun } from "../../lib/runs/registry.ts";
 import type { StageResult } from "../../lib/train/stages.ts";
+import type { EvalReport } from "../../lib/eval/evaluate.ts";
 import "../../kernel/magics/index.ts";
 import { magicHelp, runCellMagic, runLineMagic } from "../../kernel/magics/registry.ts";
 import { recordingContext } from "../magics/context.ts";
@@ -41,7 +42,10 @@ describe("%train, %eval, %runs, %plot in a notebook session", () => {
   it("%%train reads its config body and records the run", async () => {
     const ctx = recordingContext(scope);
     const body = "stage: injection\ndata: sym\nsteps: 2\nbatch-size: 4   # small\nblock-size: 32\nseed: 4";
-    const table = (await runCellMagic("train", "--as base", body, ctx)) as Table;
+    const result = (await runCellMagic("train", "--as base", body, ctx)) as StageResult;
+    expect(result).toBe(scope.base); // the magic returns what --as stores: a value that displays itself
+    expect(JSON.stringify(await result[displaySymbol]())).toContain("injection");
+    const table = result.summary();
     expect(table.columns.slice(0, 4)).toEqual(["run", "stage", "status", "steps"]);
     expect(cells(table)[0]!.slice(1, 4)).toEqual(["injection", "completed", "2"]);
     const base = scope.base as StageResult;
@@ -67,13 +71,15 @@ describe("%train, %eval, %runs, %plot in a notebook session", () => {
     const help = magicHelp("train");
     expect(help).toContain("an option both typed on the %%train line and set to another");
     expect(help).toMatch(/--batch-size BATCH_SIZE\s+examples per micro-batch \(one forward\/backward pass\); one optimizer step sees batch-size × accumulate examples \(at least 1; default: 16\)/);
-    await expect(runLineMagic("train", "--stage infusion --data sym --general gen", ctx)).rejects.toThrow("needs --from");
+    await expect(runLineMagic("train", "--stage infusion --data sym --general gen", ctx)).rejects.toThrow("%train: infusion stage needs a model to start from (from, --from)");
     await expect(runLineMagic("train", "--stage injection --data nothing", ctx)).rejects.toThrow('--data "nothing" is not a collection');
   });
 
   it("%eval scores a model on rows and records the result in its run", async () => {
     const ctx = recordingContext(scope);
-    const table = (await runLineMagic("eval", "inst --on test --name smoke --as report", ctx)) as Table;
+    const report = (await runLineMagic("eval", "inst --on test --name smoke --as report", ctx)) as EvalReport;
+    expect(report).toBe(scope.report);
+    const table = report.table();
     expect(table.columns).toContain("accuracy");
     expect(cells(table)[0]![0]).toBe("sym");
     const evals = openRun((scope.inst as StageResult).runId!).metrics().filter((m) => m.kind === "eval");
