@@ -16,13 +16,12 @@ const CONFIG_KEYS: TrainConfigKey[] = ["steps", "batchSize", "accumulate", "lr",
 
 function configArg(key: TrainConfigKey): ArgSpec {
   const { kind, help, shown } = TRAIN_FIELDS[key];
-  const integer = kind === "count" || kind === "integer";
-  const min = kind === "count" ? 1 : kind === "positive" ? undefined : 0;
-  return { name: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), option: true, type: integer ? "integer" : "number", min, help, defaultText: shown };
+  const [type, min] = kind === "count" ? ["integer", 1] as const : kind === "integer" ? ["integer", 0] as const : ["number", kind === "positive" ? undefined : 0] as const;
+  return { name: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), option: true, type, min, help, defaultText: shown };
 }
 
 const ARGS: ArgSpec[] = [
-  { name: "stage", option: true, choices: STAGE_NAMES, help: "which stage to run (see below)" },
+  { name: "stage", option: true, choices: STAGE_NAMES, help: "which stage to run (below)" },
   { name: "data", option: true, help: "variable with the stage's main rows: symbolic rows, symbol-tuning prompts, or instruction rows" },
   { name: "general", option: true, help: "infusion / one-stage: variable with the general instruction rows" },
   { name: "instruction", option: true, help: "symbol-tune: variable with instruction rows to mix in" },
@@ -52,15 +51,13 @@ registerMagic({
     "",
     ...STAGE_NAMES.map((s) => `  ${s.padEnd(12)} ${STAGES[s].help}`),
     "",
-    "%train --stage injection --data scan --steps 300 --as base",
     "%train --stage infusion --from base --data scan --general general --ratio 0.84 --as inst",
   ].join("\n"),
   args: ARGS,
   async run(line, ctx) {
     const args = ctx.body !== undefined ? withBodyOptions("%%train", line, ctx.body, ARGS) : line;
     if (!args.stage) throw new UsageError(`%train: give --stage (${STAGE_NAMES.join(", ")})`);
-    const rows = (key: string, required = false) =>
-      args[key] === undefined && !required ? undefined : rowsFromScope("%train", `--${key}`, args[key], ctx.scope);
+    const rows = (key: string, required = false) => (args[key] === undefined && !required ? undefined : rowsFromScope("%train", `--${key}`, args[key], ctx.scope));
     const result = await asMagic("%train", () =>
       trainStage(args.stage as StageName, {
         ...Object.fromEntries(CONFIG_KEYS.map((k) => [k, args[k] as number | undefined])),
@@ -72,8 +69,7 @@ registerMagic({
         instructionRatio: args.instructionRatio as number | undefined,
         n: args.n as number | undefined,
         from: valueOrName(args.from, ctx.scope) as ModelSource | undefined,
-        name: args.name as string | undefined,
-        preset: args.preset as string,
+        name: args.name as string | undefined, preset: args.preset as string,
         model: args.blockSize !== undefined ? { blockSize: args.blockSize as number } : undefined,
         signal: ctx.signal,
       }),
