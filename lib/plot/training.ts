@@ -40,9 +40,11 @@ export class TrainingView {
   readonly bar: ProgressBar;
   readonly curve: LiveCurve | null;
   private readonly evals: TableRow[] = [];
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: TrainingViewOptions) {
     this.bar = progress({ total: options.total, label: options.title, initial: options.startStep });
+    this.signal = options.signal;
     this.curve = options.curve === false ? null : new LiveCurve({ title: `${options.title}: loss`, signal: options.signal });
   }
 
@@ -66,6 +68,7 @@ export class TrainingView {
 
   /** Ends the bar and sends the final curve; returns the curve's figure (null without one). */
   async finish(): Promise<Figure | null> {
+    if (this.signal?.aborted) this.bar.update(this.bar.value, { stopped: "interrupted" });
     this.bar.close();
     return this.curve ? await this.curve.finish() : null;
   }

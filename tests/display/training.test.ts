@@ -112,6 +112,7 @@ describe("a training stage in a notebook", () => {
     expect(result.model.paramCount()).toBeGreaterThan(0);
     const texts = sink.events.flatMap((e) => (e.kind === "display" || e.kind === "update" ? [String(e.bundle["text/plain"])] : []));
     expect(texts.some((t) => /^injection: +\d+%\|.*\| 3\/50 /.test(t))).toBe(true);
+    expect(texts.filter((t) => t.startsWith("injection:")).at(-1)).toMatch(/ 3\/50 \[.*\] loss [\d.]+ tokens\/s \d+ stopped interrupted$/);
     const curves = sink.events.flatMap((e) => (e.kind === "display" || e.kind === "update") && PLOTLY_MIME in e.bundle ? [e.bundle] : []);
     const final = curves.at(-1)!;
     expect((final[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0]!.y).toHaveLength(3);
