@@ -15,7 +15,9 @@ import { parseArgs } from "node:util";
 import { formatBytes, memoryUse, withHeapGuard } from "../lib/backend/heap.ts";
 import { type BackendInfo, initBackend } from "../lib/backend/ladder.ts";
 import { UsageError } from "../lib/errors.ts";
+import { rankClassify } from "../lib/eval/rank.ts";
 import { type GPT, type GPTConfig, createGPT, presets } from "../lib/model/gpt.ts";
+import { CharTokenizer } from "../lib/model/tokenizer.ts";
 import { type ReferenceHeader, TorchReference, referenceUnavailable } from "./torch-reference.ts";
 
 export const BENCH_CONFIGS: Record<string, { model: GPTConfig; batch: number }> = {
@@ -23,6 +25,8 @@ export const BENCH_CONFIGS: Record<string, { model: GPTConfig; batch: number }> 
   B: { model: presets.benchB, batch: 8 },
   /** The experiment notebooks' shape (notebooks/*.ipynb, full size): tiny at context 384, byte vocabulary. */
   NOTEBOOK: { model: { ...presets.tiny, blockSize: 384, vocabSize: 260 }, batch: 16 },
+  /** nanoGPT's shakespeare_char shape; effective batch 64 through --accumulate 8 in bench/train-loop.ts. */
+  SMALL: { model: presets.small, batch: 8 },
 };
 
 export interface BenchResult {
@@ -53,6 +57,10 @@ export interface BenchResult {
   eval_greedy_rows_per_s: number;
   eval_batch: number;
   eval_new_tokens: number;
+  /** Rank classification (lib/eval/rank.ts, candidates batched, batch 32): items scored per second. */
+  eval_rank_rows_per_s: number;
+  eval_rank_candidates: number;
+  eval_rank_prompt_chars: number;
   torch_tokens_per_s?: number;
   torch_tokens_per_cpu_s?: number;
   /** Median of the per-round ratios ours / PyTorch (wall clock), and each round's. */
@@ -91,11 +99,11 @@ function parseOptions(argv: string[]): Options {
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError(`symtune bench: ${(error as Error).message.split(".")[0]}; the options are --config A|B|notebook, --json, --steps N, --rounds N, --warmup N, --gen-tokens N, --no-torch`);
+    throw new UsageError(`symtune bench: ${(error as Error).message.split(".")[0]}; the options are --config A|B|notebook|small, --json, --steps N, --rounds N, --warmup N, --gen-tokens N, --no-torch`);
   }
   const configs = (values.config ?? ["A", "B", "notebook"]).map((c) => c.toUpperCase());
   for (const c of configs) {
-    if (!BENCH_CONFIGS[c]) throw new UsageError(`symtune bench: --config must be A, B or notebook, not "${c}"`);
+    if (!BENCH_CONFIGS[c]) throw new UsageError(`symtune bench: --config must be A, B, notebook or small, not "${c}"`);
   }
   const int = (name: string, raw: string | undefined, fallback: number, min: number) => {
     if (raw === undefined) return fallback;
@@ -191,6 +199,23 @@ async function greedyRowsPerS(model: GPT, batch: number, newTokens: number): Pro
   return batch / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * Items per second of rank classification: 64 items, each a prompt of ¼ of the context and
+ * 4 one-word candidates, all candidate sequences batched (32 a forward pass).
+ */
+async function rankRowsPerS(model: GPT): Promise<{ rate: number; candidates: number; promptChars: number }> {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz ";
+  const tokenizer = CharTokenizer.fromTexts([alphabet]);
+  const promptChars = Math.floor(model.config.blockSize / 4);
+  const word = (seed: number, n: number) => Array.from({ length: n }, (_, i) => alphabet[(seed * 7 + i * 3) % 26]).join("");
+  const labels = ["alpha", "beta", "gamma", "delta"];
+  const items = Array.from({ length: 64 }, (_, i) => ({ prompt: word(i, promptChars), candidates: labels, answer: labels[i % 4] }));
+  await rankClassify(model, tokenizer, items.slice(0, 8));
+  const t0 = performance.now();
+  await rankClassify(model, tokenizer, items, { batchSize: 32 });
+  return { rate: items.length / ((performance.now() - t0) / 1000), candidates: labels.length, promptChars };
+}
+
 interface Timing {
   tokensPerS: number;
   tokensPerCpuS: number;
@@ -244,6 +269,7 @@ export async function benchConfig(name: string, options: Omit<Options, "configs"
     const genCache = await generationRate(model, genTokens, true);
     const genNoCache = await generationRate(model, genTokens, false);
     const evalNew = Math.min(32, config.blockSize - 16);
+    const rank = await rankRowsPerS(model);
     const result: BenchResult = {
       config: name,
       backend: backend.name,
@@ -267,6 +293,9 @@ export async function benchConfig(name: string, options: Omit<Options, "configs"
       eval_greedy_rows_per_s: round(await greedyRowsPerS(model, 16, evalNew), 2),
       eval_batch: 16,
       eval_new_tokens: evalNew,
+      eval_rank_rows_per_s: round(rank.rate, 2),
+      eval_rank_candidates: rank.candidates,
+      eval_rank_prompt_chars: rank.promptChars,
     };
     if (reference && theirs.length) {
       const ratios = ours.map((t, i) => t.tokensPerS / theirs[i].tokens_per_s);
@@ -307,7 +336,8 @@ function describe(r: BenchResult): string {
     `  sgemm         ${r.sgemm_gflops} GFLOP/s (1024³); model FLOPs utilisation ${(r.mfu * 100).toFixed(1)}%`,
     `  memory        ${r.wasm_heap_bytes ? `wasm heap ${formatBytes(r.wasm_heap_bytes)}, ` : ""}peak RSS ${formatBytes(r.max_rss_bytes)}`,
     `  generation    ${r.gen_tokens_per_s_cache} tokens/s with KV cache, ${r.gen_tokens_per_s_nocache} without (${r.gen_new_tokens} new tokens): ${r.kv_speedup}×`,
-    `  evaluation    ${r.eval_greedy_rows_per_s} rows/s greedy (batch ${r.eval_batch}, ${r.eval_new_tokens} new tokens, KV cache)`,
+    `  evaluation    ${r.eval_greedy_rows_per_s} rows/s greedy (batch ${r.eval_batch}, ${r.eval_new_tokens} new tokens, KV cache); ` +
+      `${r.eval_rank_rows_per_s} rows/s rank classification (${r.eval_rank_candidates} candidates, ${r.eval_rank_prompt_chars}-character prompts)`,
   );
   return lines.join("\n");
 }

@@ -4,7 +4,7 @@
  * Also shows that config B fits the wasm heap at batch 8, and reaches batch 32 through
  * accumulation.
  *
- *   npx tsx bench/train-loop.ts [--config A|B] [--accumulate N] [--steps N] [--json]
+ *   npx tsx bench/train-loop.ts [--config A|B|notebook|small] [--accumulate N] [--steps N] [--json]
  *
  * Every example fills the context exactly (no padding), so tokens/step = batch × accumulate ×
  * blockSize, the same count bench.ts and the PyTorch reference use.
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 const bench = BENCH_CONFIGS[values.config!.toUpperCase()];
-if (!bench) throw new Error(`--config must be A or B, got ${values.config}`);
+if (!bench) throw new Error(`--config must be A, B, notebook or small, got ${values.config}`);
 const accumulate = Number(values.accumulate);
 const steps = Number(values.steps);
 
