@@ -193,3 +193,28 @@ export function layerNormBackwardModel(): Uint8Array {
     constants: [int64("rows", [0])],
   });
 }
+
+/** Y = X W + B for X (N, I), W (I, O), B (O): ONNX Gemm, the bias added as the product is written. */
+export function linearForwardModel(): Uint8Array {
+  return encodeModel({
+    name: "symtune_linear",
+    inputs: [{ name: "X", dims: ["n", "i"] }, { name: "W", dims: ["i", "o"] }, { name: "B", dims: ["o"] }],
+    outputs: [{ name: "Y", dims: ["n", "o"] }],
+    nodes: [node("Gemm", ["X", "W", "B"], ["Y"])],
+  });
+}
+
+/** DX = DY Wᵀ, DW = Xᵀ DY, DB = Σ_rows DY: the whole backward of a linear layer in one call. */
+export function linearBackwardModel(): Uint8Array {
+  return encodeModel({
+    name: "symtune_linear_grad",
+    inputs: [{ name: "X", dims: ["n", "i"] }, { name: "W", dims: ["i", "o"] }, { name: "DY", dims: ["n", "o"] }],
+    outputs: [{ name: "DX", dims: ["n", "i"] }, { name: "DW", dims: ["i", "o"] }, { name: "DB", dims: ["o"] }],
+    nodes: [
+      node("Gemm", ["DY", "W"], ["DX"], { transB: { int: 1 } }),
+      node("Gemm", ["X", "DY"], ["DW"], { transA: { int: 1 } }),
+      node("ReduceSum", ["DY", "rows"], ["DB"], { keepdims: { int: 0 } }),
+    ],
+    constants: [int64("rows", [0])],
+  });
+}

@@ -11,6 +11,8 @@ import {
   BIAS_GELU_KERNEL,
   LAYER_NORM_NATIVE_GRAD_KERNEL,
   LAYER_NORM_NATIVE_KERNEL,
+  LINEAR_GRAD_KERNEL,
+  LINEAR_KERNEL,
   fusedKernelsAvailable,
 } from "../backend/kernels/fused.ts";
 import { GELU_KERNEL } from "../backend/kernels/gelu.ts";
@@ -151,10 +153,23 @@ export function selfAttention(qkv: tf.Tensor3D, mask: tf.Tensor4D, heads: number
   });
 }
 
-/** x (N, in) @ w (in, out) + b (out) → (N, out). */
+/**
+ * x (N, in) @ w (in, out) + b (out) → (N, out). In training with native kernels: one call
+ * forward (bias added as the product is written) and one backward (dx, dw and db together).
+ */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (recordingGradients() && useFused()) return linearOp(x, w, b) as tf.Tensor2D;
   return tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
 }
+
+const linearOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, b] = args as tf.Tensor[];
+  (args[3] as tf.GradSaveFunc)([x, w]);
+  return {
+    value: tf.engine().runKernel(LINEAR_KERNEL, { x, w, b }) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => tf.engine().runKernel(LINEAR_GRAD_KERNEL, { x: xs, w: ws, dy }) as tf.Tensor[],
+  };
+});
 
 /**
  * Scaled dot-product attention with an additive mask.

@@ -1,5 +1,5 @@
 /**
- * The fused native kernels (attention, bias+GELU; lib/backend/kernels/fused.ts) against the
+ * The fused native kernels (attention, bias+GELU, LayerNorm, linear; lib/backend/kernels/fused.ts) against the
  * unfused tfjs path they replace, on random shapes: values and every gradient, max abs error
  * asserted. Then the whole GPT: loss and gradients with the fused kernels on and off.
  */
@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { fusedKernelsAvailable } from "../../lib/backend/kernels/fused.ts";
 import { createGPT } from "../../lib/model/gpt.ts";
-import { biasGelu, enableFusedKernels, layerNorm, selfAttention } from "../../lib/model/ops.ts";
+import { biasGelu, enableFusedKernels, layerNorm, linear, selfAttention } from "../../lib/model/ops.ts";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -97,6 +97,22 @@ describe("fused kernels", () => {
       });
       expect(error).toBeLessThan(1e-4);
       tf.dispose([x, g, b, dy]);
+    });
+  }
+
+  for (const [N, I, O] of [[7, 5, 3], [64, 48, 130]]) {
+    it(`linear (bias in the product) and its three gradients equal the unfused path (${N} × ${I} → ${O})`, () => {
+      const x = tf.randomNormal([N, I], 0, 1, "float32", N);
+      const w = tf.randomNormal([I, O], 0, 1, "float32", I);
+      const b = tf.randomNormal([O], 0, 1, "float32", O);
+      const dy = tf.randomNormal([N, O], 0, 1, "float32", 8);
+      const error = fusedVsUnfused(() => {
+        const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(linear(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D), dy));
+        const { value, grads } = tf.valueAndGrads(f)([x, w, b]);
+        return [value, ...grads];
+      });
+      expect(error).toBeLessThan(1e-4);
+      tf.dispose([x, w, b, dy]);
     });
   }
 

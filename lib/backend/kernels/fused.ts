@@ -10,6 +10,8 @@
  *   SymtuneBiasGeluGrad   h, b, dy (N, F)                                 → [dh (N, F), db (F)]
  *   SymtuneLayerNormNative    x (N, C), gain, bias (C); attr eps          → [y (N, C), mean, rstd (N, 1)]
  *   SymtuneLayerNormNativeGrad x, gain, mean, rstd, dy                    → [dx (N, C), dgain, dbias (C)]
+ *   SymtuneLinear         x (N, I), w (I, O), b (O)                       → y (N, O)
+ *   SymtuneLinearGrad     x, w, dy (N, O)                                 → [dx (N, I), dw (I, O), db (O)]
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -19,6 +21,8 @@ import {
   biasGeluForwardModel,
   layerNormBackwardModel,
   layerNormForwardModel,
+  linearBackwardModel,
+  linearForwardModel,
 } from "../fused-graphs.ts";
 import { type NativeTensor, nativeMatmulStatus, runGraph } from "../native-matmul.ts";
 import { type WasmBackend, f32, heapBuffer } from "./wasm-access.ts";
@@ -29,6 +33,8 @@ export const BIAS_GELU_KERNEL = "SymtuneBiasGelu";
 export const BIAS_GELU_GRAD_KERNEL = "SymtuneBiasGeluGrad";
 export const LAYER_NORM_NATIVE_KERNEL = "SymtuneLayerNormNative";
 export const LAYER_NORM_NATIVE_GRAD_KERNEL = "SymtuneLayerNormNativeGrad";
+export const LINEAR_KERNEL = "SymtuneLinear";
+export const LINEAR_GRAD_KERNEL = "SymtuneLinearGrad";
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
@@ -102,6 +108,24 @@ function layerNormGrad({ inputs, backend }: Args): tf.TensorInfo[] {
   return [dx, dgain, dbias];
 }
 
+function linear({ inputs, backend }: Args): tf.TensorInfo {
+  const { x, w, b: bias } = inputs as Record<string, tf.TensorInfo>;
+  const b = backend as WasmBackend;
+  const y = b.makeOutput([x.shape[0], w.shape[1]], "float32");
+  run(b, "linear", linearForwardModel, { X: x, W: w, B: bias }, { Y: y });
+  return y;
+}
+
+function linearGrad({ inputs, backend }: Args): tf.TensorInfo[] {
+  const { x, w, dy } = inputs as Record<string, tf.TensorInfo>;
+  const b = backend as WasmBackend;
+  const dx = b.makeOutput(x.shape, "float32");
+  const dw = b.makeOutput(w.shape, "float32");
+  const db = b.makeOutput([w.shape[1]], "float32");
+  run(b, "linearGrad", linearBackwardModel, { X: x, W: w, DY: dy }, { DX: dx, DW: dw, DB: db });
+  return [dx, dw, db];
+}
+
 /**
  * Whether the fused kernels can run now: wasm active, native runtime loaded, and a heap the
  * native binding accepts (the threaded build's SharedArrayBuffer it refuses).
@@ -119,6 +143,8 @@ export function registerFusedKernels(): void {
     [BIAS_GELU_GRAD_KERNEL, biasGeluGrad],
     [LAYER_NORM_NATIVE_KERNEL, layerNorm],
     [LAYER_NORM_NATIVE_GRAD_KERNEL, layerNormGrad],
+    [LINEAR_KERNEL, linear],
+    [LINEAR_GRAD_KERNEL, linearGrad],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, "wasm")) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as unknown as tf.KernelFunc });
