@@ -50,3 +50,8 @@ export * from "./files.ts";
 export * from "./effects/harness.ts";
 export * from "./effects/two-stage.ts";
 export { EFFECTS, effectNames } from "./effects/registry.ts";
+export { inductionProbe, scoreChoices, choiceAccuracy, copyGate, accuracyGate, formatGates, type ChoiceRow, type ChoiceAccuracy, type InductionResult, type Gate } from "./eval/probes.ts";
+export { FEATURE_TASKS, TRAIN_SYMBOLS, EVAL_SYMBOLS, tuneTasks, heldoutTasks, episode, episodeSet, symbolPair, type FeatureTask, type Episode } from "./collections/feature-world.ts";
+export { BASE_RECIPE, BASES_DIR, baseConfig, baseReport, heldoutIcl, HELDOUT_ICL, loadBase, pretrainBase, episodeRows, type BaseReport } from "./effects/base.ts";
+export { baseTokenizer, generalEvalRows, pretrainRows, baseFacts, MIXTURE } from "./effects/base-data.ts";
+export { ARM_SIZES, armRows, runArm, symbolTuningEffects, type ArmResult, type SymbolTuningResult } from "./effects/symbol-tuning.ts";

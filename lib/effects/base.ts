@@ -63,7 +63,6 @@ export const EVAL_SEED = 9001;
  * and ICL on the held-out tasks with natural labels, arbitrary symbols and flipped labels.
  */
 export async function baseReport(model: LogitModel, tokenizer: Tokenizer, options: { perSetting?: number } = {}): Promise<BaseReport> {
-  const per = Math.ceil((options.perSetting ?? 400) / heldoutTasks().length);
   const words = Array.from({ length: tokenizer.vocabSize - 260 }, (_, i) => 260 + i);
   const induction = await inductionProbe(model, tokenizer, { n: 64, length: 10, seed: EVAL_SEED, pool: tokenizer.kind === "word" ? words : undefined });
   const general: Record<string, ChoiceAccuracy> = {};
@@ -73,19 +72,30 @@ export async function baseReport(model: LogitModel, tokenizer: Tokenizer, option
       framing: "question", prompt: r.prompt, candidates: r.candidates, answer: r.candidates.indexOf(r.completion),
     })));
   }
-  const set = (o: Parameters<typeof episodeSet>[3]) => episodeRows(episodeSet(EVAL_SEED, heldoutTasks(), per, { k: 4, heldoutInputs: true, ...o }));
-  const icl: Record<string, ChoiceAccuracy> = {
-    "instruction + natural labels": await choiceAccuracy(model, tokenizer, set({ instruction: true })),
-    "natural labels only": await choiceAccuracy(model, tokenizer, set({})),
-    "symbols, no instruction": await choiceAccuracy(model, tokenizer, set({ symbols: EVAL_SYMBOLS })),
-    "flipped natural labels": await choiceAccuracy(model, tokenizer, set({ flip: true })),
-  };
+  const icl = await heldoutIcl(model, tokenizer, options.perSetting ?? 400);
   const gates = [
     accuracyGate("reads the input (zero-shot feature questions, unseen numbers)", general.feature!),
     copyGate(induction),
     accuracyGate("general ability (held-out general questions: comparison)", general.comparison!),
   ];
   return { induction, general, icl, gates };
+}
+
+/** The ICL settings on the held-out tasks (k = 4 per class, held-out numbers, ≥ `perSetting` prompts each). */
+export const HELDOUT_ICL = {
+  "instruction + natural labels": { instruction: true },
+  "natural labels only": {},
+  "symbols, no instruction": { symbols: EVAL_SYMBOLS },
+  "flipped natural labels": { flip: true },
+} as const satisfies Record<string, Parameters<typeof episodeSet>[3]>;
+
+export async function heldoutIcl(model: LogitModel, tokenizer: Tokenizer, perSetting = 400): Promise<Record<keyof typeof HELDOUT_ICL, ChoiceAccuracy>> {
+  const per = Math.ceil(perSetting / heldoutTasks().length);
+  const out = {} as Record<keyof typeof HELDOUT_ICL, ChoiceAccuracy>;
+  for (const [name, o] of Object.entries(HELDOUT_ICL) as [keyof typeof HELDOUT_ICL, Parameters<typeof episodeSet>[3]][]) {
+    out[name] = await choiceAccuracy(model, tokenizer, episodeRows(episodeSet(EVAL_SEED, heldoutTasks(), per, { k: 4, heldoutInputs: true, ...o })));
+  }
+  return out;
 }
 
 export interface PretrainOptions {
@@ -134,9 +144,16 @@ function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: 
   rmSync(dir, { recursive: true, force: true });
   renameSync(step, dir);
   rmSync(tmp, { recursive: true, force: true });
+  writeCard(dir, model, tokenizer, { ...info, commit: commit() });
+}
+
+export interface CardInfo { seed: number; recipe: BaseRecipe; seconds: number; steps: number; losses: number[]; report: BaseReport; commit: string }
+
+/** metrics.json and README.md (the model card) of a base; rewritten when the report is recomputed. */
+export function writeCard(dir: string, model: GPT, tokenizer: Tokenizer, info: CardInfo): void {
   const { report } = info;
   const metrics = {
-    seed: info.seed, commit: commit(), recipe: info.recipe, mixture: MIXTURE, steps: info.steps, seconds: Math.round(info.seconds),
+    seed: info.seed, commit: info.commit, recipe: info.recipe, mixture: MIXTURE, steps: info.steps, seconds: Math.round(info.seconds),
     params: model.paramCount(), vocabSize: tokenizer.vocabSize,
     induction: report.induction,
     general: Object.fromEntries(Object.entries(report.general).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
