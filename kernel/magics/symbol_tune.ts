@@ -1,27 +1,10 @@
 /**
  * %symbol_tune: the symbol-tuning training collection, or (--eval) in-context evaluation
- * prompts under one of the paper's settings (lib/transforms/symbol-tune.ts, icl.ts).
+ * prompts under one of the paper's settings: lib/transforms/symbol-tune.ts symbolTunePrompts.
  */
-import type { ClassificationTask } from "../../lib/collections/types.ts";
 import { UsageError } from "../../lib/errors.ts";
-import { nearestNames, orList } from "../../lib/nearest.ts";
-import { asMagic, storeAs } from "./scope.ts";
 import { registerMagic } from "./registry.ts";
-
-type Registry = typeof import("../../lib/collections/registry.ts");
-
-/** A --tasks name as a classification task, or a UsageError naming the nearest ones. */
-function classificationTask(name: string, registry: Registry): ClassificationTask {
-  const all = [...registry.classificationTasksFor("train"), ...registry.classificationTasksFor("eval")];
-  const task = all.find((t) => t.name === name);
-  if (task) return task;
-  if (registry.listFamilies().some((f) => f.name === name)) {
-    throw new UsageError(`%symbol_tune: "${name}" is a task family, not a classification task`);
-  }
-  const near = nearestNames(name, all.map((t) => t.name)).map((n) => `"${n}"`);
-  const hint = near.length ? `; did you mean ${orList(near)}?` : "";
-  throw new UsageError(`%symbol_tune: --tasks names an unknown classification task "${name}"${hint} (%collection list shows the ${all.length} of kind classification)`);
-}
+import { asMagic, storeAs } from "./scope.ts";
 
 registerMagic({
   name: "symbol_tune",
@@ -53,41 +36,17 @@ registerMagic({
     { name: "as", option: true, help: "variable to store the collection in" },
   ],
   async run(args, ctx) {
-    const registry = await import("../../lib/collections/registry.ts");
-    const role = args.eval ? "eval" : "train";
-    const tasks = typeof args.tasks === "string" ? args.tasks.split(",").map((name) => classificationTask(name.trim(), registry)) : registry.classificationTasksFor(role);
-    if (args.eval) {
-      if (args.flip) {
-        const notBinary = tasks.filter((t) => t.labels.length !== 2).map((t) => t.name);
-        if (notBinary.length && typeof args.tasks === "string") {
-          throw new UsageError(`%symbol_tune: --flip needs binary tasks; ${notBinary.join(", ")} ${notBinary.length > 1 ? "have" : "has"} more than two labels`);
-        }
-      }
-      const { iclCollection } = await import("../../lib/transforms/icl.ts");
-      // --flip without --tasks: the binary held-out tasks, as in the paper's flipped-label test.
-      const chosen = args.flip ? tasks.filter((t) => t.labels.length === 2) : tasks;
-      const collection = await asMagic("%symbol_tune", () => iclCollection(chosen, args.n as number, {
-        k: args.k as number,
-        seed: args.seed as number,
-        instruction: args.instruction as boolean,
-        relevantLabels: !args.symbolLabels,
-        flip: args.flip as boolean,
-        pool: (args.pool as "train" | "eval" | undefined) ?? "eval",
-        format: args.format as string,
-      }));
-      return storeAs("%symbol_tune", args.as, collection, ctx.scope);
-    }
-    if ((args.maxK as number) < (args.minK as number)) {
-      throw new UsageError(`%symbol_tune: --max-k (${args.maxK}) must be at least --min-k (${args.minK})`);
-    }
-    const { symbolTuningCollection } = await import("../../lib/transforms/symbol-tune.ts");
-    const collection = await asMagic("%symbol_tune", () => symbolTuningCollection(tasks, {
-      perTask: args.n as number,
-      seed: args.seed as number,
-      minK: args.minK as number,
-      maxK: args.maxK as number,
-      pool: (args.pool as "train" | "eval" | undefined) ?? "train",
-    }));
+    if ((args.maxK as number) < (args.minK as number)) throw new UsageError(`%symbol_tune: --max-k (${args.maxK}) must be at least --min-k (${args.minK})`);
+    const tasks = typeof args.tasks === "string" ? args.tasks.split(",").map((name) => name.trim()) : undefined;
+    const { symbolTunePrompts } = await import("../../lib/transforms/symbol-tune.ts");
+    const collection = await asMagic("%symbol_tune", () =>
+      symbolTunePrompts({
+        eval: args.eval as boolean, tasks, n: args.n as number, seed: args.seed as number,
+        minK: args.minK as number, maxK: args.maxK as number, pool: args.pool as "train" | "eval" | undefined,
+        k: args.k as number, instruction: args.instruction as boolean, symbolLabels: args.symbolLabels as boolean,
+        flip: args.flip as boolean, format: args.format as string,
+      }),
+    );
     return storeAs("%symbol_tune", args.as, collection, ctx.scope);
   },
 });

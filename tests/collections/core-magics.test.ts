@@ -137,8 +137,8 @@ describe("%symbol_tune", () => {
       new UsageError("%symbol_tune: --max-k (2) must be at least --min-k (5)"),
     );
     await expect(runLineMagic("symbol_tune", "--tasks nosuch", ctx)).rejects.toThrow(
-      /^%symbol_tune: --tasks names an unknown classification task "nosuch" \(%collection list shows the \d+ of kind classification\)$/,
+      /^%symbol_tune: tasks: unknown classification task "nosuch" \(%collection list shows the \d+ of kind classification\)$/,
     );
-    await expect(runLineMagic("symbol_tune", "--tasks scan", ctx)).rejects.toThrow('%symbol_tune: "scan" is a task family, not a classification task');
+    await expect(runLineMagic("symbol_tune", "--tasks scan", ctx)).rejects.toThrow('%symbol_tune: tasks: "scan" is a task family, not a classification task');
   });
 });
