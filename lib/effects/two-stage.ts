@@ -57,7 +57,7 @@ export interface TwoStageSize {
 
 export const TWO_STAGE_SIZES: Record<EffectSize, TwoStageSize> = {
   quick: { preset: "tiny", blockSize: 128, batchSize: 16, lr: 2e-3, baseSteps: 120, injectionSteps: 60, infusionSteps: 60, facts: 120, procedures: 120, symbolicPerFamily: 150, testPerGroup: 16, checkerPerFamily: 4 },
-  full: { preset: "tiny", blockSize: 128, batchSize: 16, lr: 2e-3, baseSteps: 600, injectionSteps: 250, infusionSteps: 250, facts: 200, procedures: 400, symbolicPerFamily: 600, testPerGroup: 60, checkerPerFamily: 20 },
+  full: { preset: "tiny", blockSize: 128, batchSize: 16, lr: 2e-3, baseSteps: 300, injectionSteps: 100, infusionSteps: 100, facts: 200, procedures: 400, symbolicPerFamily: 600, testPerGroup: 50, checkerPerFamily: 10 },
 };
 
 /** Which rows a run draws: "test" for effects, "validation" while choosing settings. */
