@@ -4,6 +4,10 @@
  * difference, 95% interval and verdict. With --json it also writes the results file
  * (default results/effects.json), replacing the entries of the effects it ran and keeping the
  * others, so one effect can be rerun without redoing the rest.
+ *
+ * `symtune effects --merge A.json B.json ... [--out FILE]` combines the per-seed results of runs
+ * made separately (one process per seed, to use more cores) into one file, summarised anew; a
+ * seed present twice must carry the same numbers.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -11,13 +15,14 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isUserError, UsageError } from "../errors.ts";
-import { EFFECT_SIZES, formatEffects, runEffect, type EffectResult, type EffectSize } from "./harness.ts";
+import { EFFECT_SIZES, formatEffects, runEffect, summarizeEffect, type EffectResult, type EffectSize, type SeedResult } from "./harness.ts";
 import { EFFECTS, effectNames } from "./registry.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const RESULTS_FILE = resolve(ROOT, "results/effects.json");
 
 const USAGE = `usage: symtune effects [--effect NAME] [--seeds 0,1,2] [--size quick|full] [--json] [--out FILE]
+       symtune effects --merge A.json B.json ... [--out FILE]
   effects: ${effectNames().join(", ")}`;
 
 export interface EffectsFile {
@@ -48,16 +53,25 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let values;
+  let values, positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
-      options: { effect: { type: "string" }, seeds: { type: "string", default: "0,1,2" }, size: { type: "string", default: "quick" }, json: { type: "boolean", default: false }, out: { type: "string" } },
+      options: { effect: { type: "string" }, seeds: { type: "string", default: "0,1,2" }, size: { type: "string", default: "quick" }, json: { type: "boolean", default: false }, out: { type: "string" }, merge: { type: "boolean", default: false } },
+      allowPositionals: true,
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split(".")[0]}; the options are --effect, --seeds, --size, --json, --out`);
+    throw new UsageError(`${(error as Error).message.split(".")[0]}; the options are --effect, --seeds, --size, --json, --out, --merge`);
   }
+  const out = values.out ? resolve(values.out as string) : RESULTS_FILE;
+  if (values.merge) {
+    const merged = mergeResults(positionals.map((f) => resolve(f)));
+    for (const entry of merged) writeResults(out, entry, entry.commit);
+    process.stdout.write(`${formatEffects(merged)}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (files are read only with --merge)`);
   const size = values.size as EffectSize;
   if (!EFFECT_SIZES.includes(size)) throw new UsageError(`--size must be quick or full, not "${values.size}"`);
   const seeds = parseSeeds(values.seeds as string);
@@ -73,7 +87,7 @@ async function run(argv: string[]): Promise<number> {
     const entry = { ...result, size, wall_seconds: Math.round((performance.now() - started) / 100) / 10, commit };
     results.push(entry);
     process.stdout.write(`${formatEffects([result])}\n`);
-    if (values.json) writeResults(values.out ? resolve(values.out as string) : RESULTS_FILE, entry, commit);
+    if (values.json) writeResults(out, entry, commit);
   }
   return 0;
 }
@@ -97,4 +111,33 @@ function gitCommit(): string {
   } catch {
     return "unknown";
   }
+}
+
+/** Per effect, the union of the files' seeds, summarised again. */
+export function mergeResults(files: readonly string[]): EffectsFile["effects"] {
+  if (files.length === 0) throw new UsageError("--merge needs the results files to combine, e.g. --merge seed-0.json seed-1.json");
+  const byEffect = new Map<string, EffectsFile["effects"]>();
+  for (const file of files) {
+    if (!existsSync(file)) throw new UsageError(`--merge: ${file} does not exist`);
+    for (const entry of (JSON.parse(readFileSync(file, "utf8")) as EffectsFile).effects) {
+      byEffect.set(entry.effect, [...(byEffect.get(entry.effect) ?? []), entry]);
+    }
+  }
+  return [...byEffect.values()].map((entries) => {
+    const first = entries[0]!;
+    const seeds = new Map<number, SeedResult>();
+    for (const e of entries) {
+      if (e.size !== first.size) throw new UsageError(`--merge: ${first.effect} was run at sizes ${first.size} and ${e.size}; merge runs of one size`);
+      for (const s of e.per_seed) {
+        const known = seeds.get(s.seed);
+        if (known && (known.treatment !== s.treatment || known.control !== s.control)) {
+          throw new UsageError(`--merge: ${first.effect} seed ${s.seed} differs between files (${known.treatment}/${known.control} vs ${s.treatment}/${s.control})`);
+        }
+        seeds.set(s.seed, s);
+      }
+    }
+    const perSeed = [...seeds.values()].sort((a, b) => a.seed - b.seed);
+    const commits = [...new Set(entries.map((e) => e.commit))].join("+");
+    return { ...summarizeEffect({ name: first.effect, expected: first.expected, metric: first.metric }, perSeed), size: first.size, wall_seconds: entries.reduce((a, e) => a + e.wall_seconds, 0), commit: commits };
+  });
 }

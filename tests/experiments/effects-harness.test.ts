@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseSeeds, writeResults } from "../../lib/effects/cli.ts";
+import { mergeResults, parseSeeds, writeResults } from "../../lib/effects/cli.ts";
 import { runEffect, summarizeEffect, type Effect, type SeedResult } from "../../lib/effects/harness.ts";
 
 const effect = { name: "toy", expected: "increase" as const, metric: "points" };
@@ -62,5 +62,23 @@ describe("the effects harness", () => {
     const cli = spawnSync(process.execPath, ["bin/symtune.js", "effects", "--effect", "nope"], { encoding: "utf8" });
     expect(cli.status).toBe(2);
     expect(cli.stderr).toMatch(/^symtune effects: unknown effect "nope"; the effects are two-stage-injection-gain, /);
+  });
+});
+
+describe("merging runs made one seed per process", () => {
+  it("summarises the union of seeds, and refuses a seed whose numbers differ between files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "symtune-merge-"));
+    const file = (name: string, pairs: [number, number][], first: number) => {
+      const per = seeds(pairs).map((s, i) => ({ ...s, seed: first + i }));
+      const path = join(dir, name);
+      writeResults(path, { ...summarizeEffect(effect, per), size: "full", wall_seconds: 10, commit: "abc" }, "abc");
+      return path;
+    };
+    const merged = mergeResults([file("a.json", [[52, 50]], 0), file("b.json", [[54, 50], [56, 50]], 1)]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.per_seed.map((s) => s.seed)).toEqual([0, 1, 2]);
+    expect(merged[0]!.diff_mean).toBeCloseTo(4, 10);
+    expect(merged[0]!.wall_seconds).toBe(20);
+    expect(() => mergeResults([file("c.json", [[52, 50]], 0), file("d.json", [[53, 50]], 0)])).toThrow("--merge: toy seed 0 differs between files (52/50 vs 53/50)");
   });
 });
