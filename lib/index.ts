@@ -55,3 +55,4 @@ export { FEATURE_TASKS, TRAIN_SYMBOLS, EVAL_SYMBOLS, tuneTasks, heldoutTasks, ep
 export { BASE_RECIPE, BASES_DIR, baseConfig, baseReport, heldoutIcl, HELDOUT_ICL, loadBase, pretrainBase, episodeRows, type BaseReport } from "./effects/base.ts";
 export { baseTokenizer, generalEvalRows, pretrainRows, baseFacts, MIXTURE } from "./effects/base-data.ts";
 export { ARM_SIZES, armRows, runArm, symbolTuningEffects, type ArmResult, type SymbolTuningResult } from "./effects/symbol-tuning.ts";
+export * from "./effects/symbol-evol.ts";

@@ -3,9 +3,10 @@
  * entries here (one line), nothing else.
  */
 import type { Effect } from "./harness.ts";
+import { symbolEvolEffect } from "./symbol-evol.ts";
 import { twoStageEffects } from "./two-stage.ts";
 
-export const EFFECTS: readonly Effect[] = [...twoStageEffects];
+export const EFFECTS: readonly Effect[] = [...twoStageEffects, symbolEvolEffect];
 
 export function effectNames(): string[] {
   return EFFECTS.map((e) => e.name);
