@@ -70,7 +70,10 @@ export class Table implements Displayable {
     const shown = this.shownRows();
     const numeric = this.columns.map((c) => this.isNumeric(c));
     const align = (i: number) => `text-align:${numeric[i] ? "right" : "left"}`;
-    const caption = this.caption ? `<caption style="text-align:left;white-space:nowrap">${escapeHtml(this.caption)}</caption>` : "";
+    const caption = this.caption ? `<caption style="text-align:left">${escapeHtml(this.caption)}</caption>` : "";
+    // A caption wraps at its table's width: a narrow table gets room for a short caption on
+    // one line, a long caption wraps at ~70 characters instead of stretching the table.
+    const width = this.caption ? ` style="min-width:min(${Math.min(this.caption.length, 70)}ch,100%)"` : "";
     const indexHead = this.options.index ? "<th></th>" : "";
     const head = this.columns.map((c, i) => `<th style="${align(i)}">${escapeHtml(c)}</th>`).join("");
     const body = this.cells()
@@ -86,7 +89,7 @@ export class Table implements Displayable {
       .join("\n");
     const empty = this.rows.length === 0 ? `<tr><td colspan="${this.columns.length || 1}"><i>no rows</i></td></tr>` : "";
     return (
-      `<table class="dataframe symtune-table">${caption}<thead><tr>${indexHead}${head}</tr></thead>\n` +
+      `<table class="dataframe symtune-table"${width}>${caption}<thead><tr>${indexHead}${head}</tr></thead>\n` +
       `<tbody>\n${body}${empty}\n</tbody></table>${this.moreNote("<p>", "</p>")}`
     );
   }

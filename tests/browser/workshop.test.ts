@@ -99,15 +99,21 @@ describe("a workshop's first minutes in the classic Notebook (headless Chromium)
       await page.locator('button[data-jupyter-action="jupyter-notebook:interrupt-kernel"]').click();
       await expect.poll(() => promptNumber(page, 1), { timeout: 30_000 }).toBe(2);
       console.log(`workshop: %train interrupted; the cell finished ${((Date.now() - interrupted) / 1000).toFixed(2)} s after the click`);
-      const trained = await outputText(page, 1);
-      expect(trained).toMatch(/interrupted at step \d+; the model is kept/);
-      // The cell itself stops (as IPython's does), after the stage kept its model and checkpoint.
+      // The bar says where it stopped; the cell itself stops (as IPython's does) after the stage
+      // kept its model and checkpoint.
+      const stoppedAt = /(\d+)\/5000 \[.*\] .*stopped interrupted/.exec(await outputText(page, 1));
+      expect(stoppedAt, await outputText(page, 1)).not.toBeNull();
 
-      // 3. The --as variable holds the interrupted run's result.
+      // 3. The --as variable holds the interrupted run's result, and shows itself as a table.
       await page.locator(".cell").nth(2).locator(".CodeMirror").click();
-      await page.keyboard.type("model.train.stopped");
+      await page.keyboard.type("model");
       await page.keyboard.press("Shift+Enter");
-      await expect.poll(() => outputText(page, 2), { timeout: 60_000 }).toBe("Out[3]:\n'interrupted'");
+      const summary = page.locator(".cell").nth(2).locator("table.symtune-table");
+      await expect.poll(() => summary.locator("caption").textContent().catch(() => ""), { timeout: 60_000 }).toMatch(
+        new RegExp(`^injection → model; interrupted at step ${stoppedAt![1]}, the model is kept and saved to `),
+      );
+      const headers = await summary.locator("thead th").allTextContents();
+      expect(await summary.locator("tbody td").nth(headers.indexOf("status")).textContent()).toBe("interrupted");
 
       // 4. A tensor and a DataFrame as tables.
       await page.evaluate((text) => (window as any).Jupyter.notebook.get_cell(3).set_text(text), TABLES);

@@ -79,7 +79,7 @@ describe("reprs", () => {
     const bundle = await toMimeBundle(t);
     expect(bundle["text/plain"]).toMatch(/^Tensor float32 \[20, 10\] · 200 values\n +0 +1 +2 +3 +4 +5 +6 +7 +…\n[- ]+\n0 +0 +1 +2 /);
     const html = bundle["text/html"] as string;
-    expect(html).toContain("<caption style=\"text-align:left;white-space:nowrap\">Tensor float32 [20, 10] · 200 values</caption>");
+    expect(html).toContain("<caption style=\"text-align:left\">Tensor float32 [20, 10] · 200 values</caption>");
     expect(firstRow(html).slice(0, 3)).toEqual([["", "0"], ["text-align:right", "0"], ["text-align:right", "1"]]);
     expect(html).toContain(">…</td>");
     expect(html.match(/<tr>/g)!.length).toBe(1 + 8 + 1); // header, 8 preview rows, the "…" row
