@@ -51,11 +51,25 @@ export function inspectCode(service: CellService, code: string, cursor: number):
   // Inspect the identifier the cursor is in or just after.
   let position = cursor;
   if (position > 0 && !IDENT.test(text[position] ?? "") && IDENT.test(text[position - 1] ?? "")) position--;
-  if (!IDENT.test(text[position] ?? "")) return { found: false, data: {} };
   service.setCell(text, topLevelNames(text));
-  const info = known(service.quickInfo(position));
-  if (!info) return { found: false, data: {} };
-  return { found: true, data: quickInfoBundle(info) };
+  const info = IDENT.test(text[position] ?? "") ? known(service.quickInfo(position)) : undefined;
+  if (info) return { found: true, data: quickInfoBundle(info) };
+  // Inside a call's parentheses (`Math.max(|`): the signature being filled in, as IPython shows.
+  const help = service.signatureHelp(cursor);
+  return help ? { found: true, data: signatureBundle(help) } : { found: false, data: {} };
+}
+
+function signatureBundle(help: TS.SignatureHelpItems): Record<string, string> {
+  const item = help.items[help.selectedItemIndex] ?? help.items[0]!;
+  const text = (parts: TS.SymbolDisplayPart[]) => ts.displayPartsToString(parts);
+  const signature = text(item.prefixDisplayParts) + item.parameters.map((p) => text(p.displayParts)).join(text(item.separatorDisplayParts)) + text(item.suffixDisplayParts);
+  const docs = text(item.documentation);
+  const param = item.parameters[help.argumentIndex];
+  const paramDoc = param && param.documentation.length > 0 ? `${param.name}: ${text(param.documentation)}` : "";
+  const more = help.items.length > 1 ? `(+${help.items.length - 1} overload${help.items.length > 2 ? "s" : ""})` : "";
+  const plain = [signature + (more ? ` ${more}` : ""), docs, paramDoc].filter((s) => s.length > 0).join("\n\n");
+  const markdown = ["```typescript\n" + signature + "\n```" + (more ? ` ${more}` : ""), docs, paramDoc && `*${paramDoc}*`].filter((s) => s.length > 0).join("\n\n");
+  return { "text/plain": plain, "text/markdown": markdown };
 }
 
 /** The pager text for `expression?`: its signature and documentation. */

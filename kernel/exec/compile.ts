@@ -88,6 +88,16 @@ export class CellCompiler {
     return cell;
   }
 
+  /** Was `name` last declared by a cell's code (rather than stored by a magic)? */
+  declaredByCell(name: string): boolean {
+    return this.owners.has(name);
+  }
+
+  /** `name` is now declared by someone else (a magic's typed variable). */
+  release(name: string): void {
+    this.owners.delete(name);
+  }
+
   /**
    * Once the service is warm: type-checks the cells that ran unchecked, reports their errors
    * through `late`, and replaces their light declarations (types the light program could not

@@ -20,11 +20,13 @@ import { CellCompiler } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
 import { HISTORY_DECLARATIONS, HISTORY_NAMES, OutputHistory, capturedOutput, capturingIO, hidesResult, isHistoryName } from "./habits.ts";
+import { completeMagicLine } from "./magiccomplete.ts";
 import { cellMagicArgs, magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
 import { topLevelNames } from "./names.ts";
 import { errorOutcome } from "./outcome.ts";
 import { CellRuntime, KeyboardInterrupt, ensureTypeScriptLoader } from "./runtime.ts";
 import { CellService } from "./service.ts";
+import { symtuneTypes, typeOfValue, type SymtuneTypes } from "./valuetypes.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -67,6 +69,9 @@ class TypeScriptExecutor implements Executor {
   private warm: ReturnType<typeof setTimeout> | undefined;
   private readonly runCold: boolean;
   private readonly history: OutputHistory;
+  /** Values magics stored (`--as`), to declare with their real types once the checker can. */
+  private stored = new Map<string, unknown>();
+  private types: SymtuneTypes | undefined;
   /** The names the kernel put in the scope (not the user's variables: %who skips them). */
   private readonly kernelNames: Set<string>;
 
@@ -84,7 +89,7 @@ class TypeScriptExecutor implements Executor {
       display,
       input: (prompt = "", password = false) => this.cellIO().input(String(prompt), Boolean(password)),
       prompt: (message = "") => this.cellIO().input(String(message), false),
-      [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => r.runLineMagic(name, args, this.magicContext())),
+      [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => this.noteStores(() => r.runLineMagic(name, args, this.magicContext()))),
       clear_output: (wait = false) => clearOutput(Boolean(wait)),
     });
     this.history = new OutputHistory(this.scope);
@@ -126,6 +131,7 @@ class TypeScriptExecutor implements Executor {
       // Magics may define variables (`--as name`); later cells must be able to name them.
       this.service.declareUntyped(Object.keys(this.scope));
       if (this.runCold && !this.service.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
+      else this.declareStored();
     }
   }
 
@@ -137,6 +143,17 @@ class TypeScriptExecutor implements Executor {
   // Jupyter counts cursor positions in code points; JavaScript strings in UTF-16 units.
   async complete(code: string, cursorPos: number) {
     const registry = code.includes("%") ? await this.magics() : null;
+    if (registry) {
+      const cursor = toUtf16(code, cursorPos);
+      const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+      const inMagic = await completeMagicLine(code.slice(lineStart, cursor), {
+        spec: (name) => registry.getMagic(name),
+        variables: () => this.userVariables(),
+        families: async () => (await import("../../lib/collections/registry.ts")).listFamilies().map((f) => f.name),
+        runIds: async () => (await import("../../lib/runs/registry.ts")).listRuns().map((r) => r.id),
+      });
+      if (inMagic) return { matches: inMagic.matches, cursorStart: toCodePoints(code, lineStart + inMagic.start), cursorEnd: cursorPos, metadata: {} };
+    }
     const result = completeCode(this.service, code, toUtf16(code, cursorPos), () => registry?.magicNames() ?? { line: [], cell: [] });
     return { ...result, cursorStart: toCodePoints(code, result.cursorStart), cursorEnd: toCodePoints(code, result.cursorEnd) };
   }
@@ -201,7 +218,7 @@ class TypeScriptExecutor implements Executor {
       const evaluate = (body: string) => this.evaluate(body === cellMagic.body ? "\n".repeat(headerLines) + body : body);
       const args = cellMagicArgs(cellMagic.name, cellMagic.args, this.knownName(""));
       const argLine = args.startsWith("`") ? String(await this.evaluate(args)) : cellMagic.args;
-      return await registry.runCellMagic(cellMagic.name, argLine, cellMagic.body, { ...ctx, evaluate });
+      return await this.noteStores(() => registry.runCellMagic(cellMagic.name, argLine, cellMagic.body, { ...ctx, evaluate }));
     }
     return await this.evaluate(code);
   }
@@ -228,8 +245,13 @@ class TypeScriptExecutor implements Executor {
         }
         return capturedOutput(kept, io);
       },
-      variables: () => Object.keys(this.scope).filter((n) => !this.kernelNames.has(n) && !isHistoryName(n) && !n.startsWith("__symtune")),
+      variables: () => this.userVariables(),
     };
+  }
+
+  /** The names the user and magics defined (not the kernel's own), in definition order. */
+  private userVariables(): string[] {
+    return Object.keys(this.scope).filter((n) => !this.kernelNames.has(n) && !isHistoryName(n) && !n.startsWith("__symtune"));
   }
 
   /** The magic registry and the built-in magics, loaded on first use. */
@@ -257,6 +279,30 @@ class TypeScriptExecutor implements Executor {
     if (this.service.warm) return;
     this.service.warmUp();
     this.compiler.catchUp();
+    this.declareStored();
+  }
+
+  /** Runs a magic and notes the names it stored in the scope. */
+  private async noteStores<T>(magic: () => Promise<T>): Promise<T> {
+    const before = new Map(Object.entries(this.scope));
+    try {
+      return await magic();
+    } finally {
+      for (const [name, value] of Object.entries(this.scope)) {
+        if (before.get(name) !== value && !this.kernelNames.has(name) && !isHistoryName(name)) this.stored.set(name, value);
+      }
+    }
+  }
+
+  /** Declares what magics stored with the types of their values (a name reassigned since keeps its own type). */
+  private declareStored(): void {
+    if (this.stored.size === 0) return;
+    // A name a cell declares keeps the cell's type (a magic body assigning it changes nothing).
+    const stored = [...this.stored].filter(([name, value]) => this.scope[name] === value && !this.compiler.declaredByCell(name));
+    this.stored.clear();
+    const types = () => (this.types ??= symtuneTypes(this.service));
+    const typed = stored.map(([name, value]) => [name, typeOfValue(value, types)] as [string, string]).filter(([, type]) => type !== "any");
+    this.service.declareTyped(typed);
   }
 }
 

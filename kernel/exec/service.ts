@@ -211,6 +211,12 @@ export class CellService {
     this.generation++;
   }
 
+  /** Declares (or redeclares) names with the given types: what magics stored, once known. */
+  declareTyped(entries: [name: string, type: string][]): void {
+    if (entries.length === 0) return;
+    this.commit(entries.map(([name, type]) => `declare let ${name}: ${type};`).join("\n"), new Set(entries.map(([name]) => name)));
+  }
+
   /** Did an earlier cell (or the kernel) declare `name`? */
   declares(name: string): boolean {
     return this.declarations.names().includes(name);
@@ -230,6 +236,10 @@ export class CellService {
       includeCompletionsWithInsertText: false,
       includeExternalModuleExports: false,
     });
+  }
+
+  signatureHelp(position: number): TS.SignatureHelpItems | undefined {
+    return this.service.getSignatureHelpItems(this.cellFile, position, undefined);
   }
 
   quickInfo(position: number): TS.QuickInfo | undefined {

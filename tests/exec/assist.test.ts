@@ -125,3 +125,33 @@ describe("inspect on a magic", () => {
     expect(result.data["text/plain"]).toMatch(/^Usage: %lsmagic/);
   });
 });
+
+describe("Shift-Tab inside a call", () => {
+  it("shows the signature and doc comment of the call being written (Math.max(|)", async () => {
+    const code = "const top = Math.max(";
+    const result = await executor.inspect(code, code.length, 0);
+    expect(result.found).toBe(true);
+    expect(result.data["text/plain"]).toBe("max(...values: number[]): number\n\nReturns the larger of a set of supplied numeric expressions.\n\nvalues: Numeric expressions to be evaluated.");
+  });
+
+  it("shows an earlier cell's function with the parameter being filled in", async () => {
+    await run(executor, "/**\n * Mixes two rates.\n * @param weight how much of a to keep\n */\nfunction mix(a: number, b: number, weight = 0.5): number { return a * weight + b * (1 - weight); }");
+    const code = "mix(1, 2, ";
+    const result = await executor.inspect(code, code.length, 0);
+    expect(result.data["text/plain"]).toBe("mix(a: number, b: number, weight?: number): number\n\nMixes two rates.\n\nweight: how much of a to keep");
+  });
+});
+
+describe("completion inside magic lines", () => {
+  it("completes option names, choices, family names and variables", async () => {
+    const complete = async (code: string) => (await executor.complete(code, code.length)).matches;
+    expect(await complete("%train --sta")).toEqual(["--stage"]);
+    expect(await complete("%train --stage in")).toEqual(["injection", "infusion", "instruction"]);
+    expect(await complete("%collection lo")).toEqual(["load"]);
+    expect(await complete("%collection load sca")).toContain("scan");
+    await run(executor, "const scanRows = [{ input: 'a', output: 'b' }];");
+    expect(await complete("%train --stage injection --data scanR")).toEqual(["scanRows"]);
+    const spot = await executor.complete("x\n%train --stage in", 19);
+    expect(spot).toMatchObject({ cursorStart: 17, cursorEnd: 19 });
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * IPython habits through the real kernel and our zeromq client: what a notebook receives on
+ * IPython habits and editor help through the real kernel and our zeromq client: what a notebook receives on
  * iopub for `!cmd`, a trailing `;`, `clear_output()`, `%%capture` and `_`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,5 +31,15 @@ describe("IPython habits over the wire", () => {
     const quiet = await kernel.client.execute("%%capture kept\nconsole.log('held back')");
     expect(quiet.outputs.filter((m) => m.header.msg_type === "stream")).toEqual([]);
     expect(textOf((await kernel.client.execute("kept.show()")).outputs, "stream", "stdout")).toBe("held back\n");
+  });
+
+  it("completes a magic's options and shows a call's signature on Shift-Tab", async () => {
+    const code = "%train --stage inj";
+    const completion = await kernel.client.request("shell", "complete_request", { code, cursor_pos: code.length });
+    expect(completion.content).toMatchObject({ status: "ok", matches: ["injection"], cursor_start: 15, cursor_end: code.length });
+    const call = "Math.max(";
+    const inspected = await kernel.client.request("shell", "inspect_request", { code: call, cursor_pos: call.length, detail_level: 0 });
+    expect(inspected.content).toMatchObject({ status: "ok", found: true });
+    expect(inspected.content.data["text/plain"]).toMatch(/^max\(\.\.\.values: number\[\]\): number\n/);
   });
 });
