@@ -12,13 +12,13 @@ let executor: Executor;
 
 beforeAll(async () => {
   executor = await createExecutor({ flag: new InterruptFlag(), globals: {}, cwd: notebookDir() });
-  // Stores a plain object shaped like the library's EvalReport, as %eval --on does.
+  // Stores a plain object shaped like the library's LoadReport interface (an extension's magic might).
   registerMagic({
     name: "fake_report",
     mode: "line",
-    summary: "Stores an EvalReport-shaped object (test magic)",
+    summary: "Stores a LoadReport-shaped object (test magic)",
     args: [{ name: "as", option: true, help: "variable" }],
-    run: (args, ctx) => void (ctx.scope[args.as as string] = { name: "r", scored: [], byTask: [], accuracy: 50, table: async () => null }),
+    run: (args, ctx) => void (ctx.scope[args.as as string] = { files: [{ file: "a.jsonl", layout: "rows", rows: 3, skipped: 0 }], rows: 3, skipped: 0, errors: [] }),
   });
 });
 afterAll(() => unregisterMagic("fake_report"));
@@ -36,11 +36,12 @@ describe("typed magic variables", () => {
     expect(inspected.data["text/plain"]).toMatch(/^let scan: Collection/);
   });
 
-  it("types a plain object by the interface it matches (EvalReport)", async () => {
-    await run(executor, "%fake_report --as report");
-    const wrong = await run(executor, "const pct: string = report.accuracy;");
-    expect(wrong).toMatchObject({ status: "error", evalue: "Type 'number' is not assignable to type 'string'. (TS2322)" });
-    expect((await executor.complete("report.by", 9)).matches).toEqual(["byTask"]);
+  it("types a plain object by the interface it matches (LoadReport)", async () => {
+    await run(executor, "%fake_report --as loaded");
+    const typo = await run(executor, "loaded.skiped");
+    expect(typo).toMatchObject({ status: "error", ename: "TSError", evalue: "Property 'skiped' does not exist on type 'LoadReport'. Did you mean 'skipped'? (TS2551)" });
+    expect((await executor.complete("loaded.fi", 9)).matches).toEqual(["files"]);
+    expect(text(await run(executor, "loaded.files[0]!.rows"))).toBe("3");
   });
 
   it("leaves a name a cell declared with the cell's type", async () => {
