@@ -47,7 +47,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const out = resolve(options.out ?? defaultOutPath(path));
   const nb = readNotebook(path);
   // A batch run has no one waiting on its first cell: check every cell before it runs.
-  const kernel = await KernelProcess.start({ cwd: dirname(path), ...options.launch, env: { SYMTUNE_COLD_CELLS: "check", ...options.launch?.env } });
+  const kernel = await KernelProcess.start({ cwd: dirname(path), ...options.launch, env: { SYMTUNE_COLD_CELLS: "check", SYMTUNE_HEADLESS: "1", ...options.launch?.env } });
   const book = new OutputBook();
   let executed = 0;
   let failure: CellFailure | undefined;

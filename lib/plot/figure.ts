@@ -52,10 +52,11 @@ export function figureOutput(mode?: FigureOutput): FigureOutput {
   return output ?? (process.env.SYMTUNE_FIGURE_OUTPUT === "mime" ? "mime" : "html");
 }
 
-// In a kernel, start the browser for static images while the user is still typing: the
-// figures that follow the `symtune` import then take ~0.1 s each. Deferred so it does not
-// compete with the cell that imported us.
-if (staticExportKeptWarm()) setTimeout(warmStaticExport, 2000).unref();
+// In an interactive kernel, start the browser for static images while the user is still
+// typing: the figures that follow the `symtune` import then take ~0.1 s each. Deferred so it
+// does not compete with the cell that imported us; not under `symtune run` (SYMTUNE_HEADLESS),
+// where no one types and a notebook without figures would pay for a browser it never uses.
+if (staticExportKeptWarm() && process.env.SYMTUNE_HEADLESS !== "1") setTimeout(warmStaticExport, 3000).unref();
 
 export class Figure implements Displayable {
   readonly data: Trace[];
