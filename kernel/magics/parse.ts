@@ -88,8 +88,11 @@ function metavar(arg: ArgSpec): string {
   return argKey(arg).replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
 }
 
-/** `%name [-n N] [--flag] collection [files ...]` — one usage line per mode the magic has. */
-export function usageLines(spec: MagicSpec): string[] {
+/**
+ * `%name [-n N] [--flag] collection [files ...]` — one usage line per mode the magic has, or
+ * one per `prefixes` given (the command line writes `symtune name ...` from the same spec).
+ */
+export function usageLines(spec: Pick<MagicSpec, "name" | "mode" | "args">, prefixes?: readonly string[]): string[] {
   const parts: string[] = [];
   for (const arg of spec.args.filter((a) => a.option)) {
     const name = arg.short ? `-${arg.short}` : optionName(arg);
@@ -101,12 +104,12 @@ export function usageLines(spec: MagicSpec): string[] {
     parts.push(arg.required ? word : `[${word}]`);
   }
   const tail = parts.length ? ` ${parts.join(" ")}` : "";
-  const prefixes = spec.mode === "line" ? ["%"] : spec.mode === "cell" ? ["%%"] : ["%", "%%"];
-  return prefixes.map((p) => `${p}${spec.name}${tail}`);
+  const modes = prefixes ?? (spec.mode === "line" ? ["%"] : spec.mode === "cell" ? ["%%"] : ["%", "%%"]);
+  return modes.map((p) => `${p}${spec.name}${tail}`);
 }
 
 /** The argument table of `%name?`: one line per argument, with default and choices. */
-export function argumentLines(spec: MagicSpec): string[] {
+export function argumentLines(spec: Pick<MagicSpec, "args">): string[] {
   const rows = spec.args.map((arg): [string, string] => {
     let left: string;
     if (arg.option) {
@@ -192,11 +195,12 @@ function isOptionWord(word: string): boolean {
 /**
  * Parses `argLine` for `spec`. Returns option values under their keys (defaults filled in,
  * flags false unless given), positionals under their names, every positional word in `_`,
- * and the keys of the arguments typed on the line in `_typed`.
+ * and the keys of the arguments typed on the line in `_typed`. `prefix` is how the name is
+ * written in messages and usage: "%" for magics, "symtune " for the command line.
  */
-export function parseMagicArgs(spec: MagicSpec, argLine: string): MagicArgs {
-  const magic = `%${spec.name}`;
-  const usage = usageLines(spec)[0];
+export function parseMagicArgs(spec: Pick<MagicSpec, "name" | "mode" | "args">, argLine: string, prefix = "%"): MagicArgs {
+  const magic = `${prefix}${spec.name}`;
+  const usage = usageLines(spec, prefix === "%" ? undefined : [prefix])[0];
   const options = spec.args.filter((a) => a.option);
   const positionals = spec.args.filter((a) => !a.option);
   const result: MagicArgs = { _: [], _typed: [] };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { main } from "../../lib/collections/cli.ts";
+import { runCommandLine } from "../../kernel/cli/commands.ts";
 import { classificationTasks } from "../../lib/collections/classification/index.ts";
 import { families } from "../../lib/collections/families/index.ts";
 import { generateCollection, getFamily, listFamilies } from "../../lib/collections/registry.ts";
@@ -16,7 +16,7 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
   const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
   try {
-    const code = await main(argv);
+    const code = await runCommandLine(["collection", ...argv]);
     return { code, stdout, stderr };
   } finally {
     out.mockRestore();

@@ -98,7 +98,11 @@ describe("symtune CLI", () => {
     expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringMatching(/unknown command "frobnicate"/)]);
     const badFlag = cli("run", "nb.ipynb", "--fast");
     expect(badFlag.status).toBe(2);
-    expect(badFlag.stderr).toMatch(/unknown option --fast; the options are --out, --timeout/);
+    expect(badFlag.stderr).toMatch(/^symtune run: unknown option --fast; valid options: --out, --timeout\n$/);
+    const help = cli("run", "--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: symtune run \[--out OUT\] \[--timeout TIMEOUT\] notebook\n/);
+    expect(help.stdout).toContain("--timeout TIMEOUT  seconds a cell may take");
   });
 
   it("installs the kernelspec under --prefix with interrupt_mode message", () => {
