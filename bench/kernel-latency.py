@@ -1,24 +1,58 @@
-"""Kernel latency, measured the way Jupyter sees it (jupyter_client, not our own client):
+"""Kernel latency as a notebook user meets it, for symtune, tslab and Deno in one run,
+measured through jupyter_client (not our own client):
 
-  start:  KernelManager.start_kernel() until the first kernel_info_reply
-  first:  the first trivial execute_request (the executor loads TypeScript then)
-  rtt:    median send -> execute_reply of a trivial execute_request, after warm-up
+  start:   KernelManager.start_kernel() until the first kernel_info_reply
+  first:   the first trivial cell ("1 + 1"), sent right after that reply
+  magic:   the next cell: symtune imported and a magic run (symtune only)
+  steady:  median execute round trip of always-new cells ("<i> + 1") once the kernel has
+           been idle a while (symtune warms its type checker when idle)
 
-Usage: /usr/bin/python3 bench/kernel-latency.py [--runs N] [--starts K] [--json]
-Needs the kernelspec (symtune install --user, or JUPYTER_PATH set to an install prefix).
+Usage: /usr/bin/python3 bench/kernel-latency.py [--starts N] [--runs N] [--idle S] [--json]
+tslab and Deno come from the npm registry into a scratch folder:
+  (cd scratch/bench && npm install tslab@1.0.22 deno@2.9.6)
+A kernel that cannot be found is reported as such in its row. Kernelspecs are written to a
+temporary JUPYTER_PATH; nothing is installed for the user.
 """
 import argparse
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from queue import Empty
 
 from jupyter_client.manager import KernelManager
 
-ANCHORS = {"tslab": (1.36, 8.9), "deno": (0.70, 2.0)}
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / "scratch" / "bench" / "node_modules"
+MAGIC_CELL = 'import { listFamilies } from "symtune";\n%collection list'
+
+
+def kernelspecs(prefix: Path) -> dict:
+    """Writes a kernelspec per kernel that can be had; returns name -> reason when one cannot."""
+    kernels = prefix / "share" / "jupyter" / "kernels"
+    missing = {}
+    subprocess.run([shutil.which("node") or "node", str(ROOT / "bin" / "symtune.js"), "install", "--prefix", str(prefix)], check=True, capture_output=True)
+    tslab = SCRATCH / "tslab" / "bin" / "tslab"
+    if tslab.exists():
+        write_spec(kernels / "tslab", [shutil.which("node") or "node", str(tslab), "kernel", "--config-path", "{connection_file}"])
+    else:
+        missing["tslab"] = f"not installed ({tslab} missing; see the usage line)"
+    deno = SCRATCH / "@deno" / "linux-x64-glibc" / "deno"
+    if deno.exists():
+        write_spec(kernels / "deno", [str(deno), "jupyter", "--kernel", "--conn", "{connection_file}"])
+    else:
+        missing["deno"] = f"not installed ({deno} missing; see the usage line)"
+    return missing
+
+
+def write_spec(folder: Path, argv: list) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": folder.name, "language": "typescript"}))
 
 
 def first_kernel_info(kc, deadline):
@@ -38,52 +72,67 @@ def execute(kc, code):
     t0 = time.perf_counter()
     msg_id = kc.execute(code)
     while True:
-        reply = kc.get_shell_msg(timeout=60)
+        reply = kc.get_shell_msg(timeout=120)
         if reply["parent_header"].get("msg_id") == msg_id:
             if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"{code!r} failed: {reply['content']}")
+                raise RuntimeError(f"{code!r} failed: {reply['content'].get('evalue')}")
             return time.perf_counter() - t0
 
 
-def measure(runs):
-    km = KernelManager(kernel_name="symtune")
+def measure(name, runs, idle):
+    km = KernelManager(kernel_name=name)
     t0 = time.perf_counter()
-    km.start_kernel()
+    km.start_kernel(cwd=str(ROOT / "notebooks"))
     kc = km.client()
     kc.start_channels()
     try:
-        first_kernel_info(kc, t0 + 60)
+        first_kernel_info(kc, t0 + 120)
         start = time.perf_counter() - t0
         first = execute(kc, "1 + 1")
-        for _ in range(5):
-            execute(kc, "1 + 1")
-        rtts = [execute(kc, "1 + 1") for _ in range(runs)]
-        return start, first, statistics.median(rtts)
+        magic = execute(kc, MAGIC_CELL) if name == "symtune" else None
+        time.sleep(idle)
+        steady = statistics.median(execute(kc, f"{i} + 1") for i in range(runs))
+        return {"start_s": start, "first_s": first, "magic_s": magic, "steady_ms": steady * 1000}
     finally:
         kc.stop_channels()
-        km.shutdown_kernel(now=False)
+        km.shutdown_kernel(now=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--starts", type=int, default=2, help="kernel starts per kernel (medians)")
+    parser.add_argument("--runs", type=int, default=20, help="steady cells per start")
+    parser.add_argument("--idle", type=float, default=10, help="seconds idle before the steady cells")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    os.environ.setdefault("SYMTUNE_HISTORY", os.path.join(tempfile.mkdtemp(), "history.jsonl"))
-    results = [measure(args.runs) for _ in range(args.starts)]
-    start = statistics.median(r[0] for r in results)
-    first = statistics.median(r[1] for r in results)
-    rtt = statistics.median(r[2] for r in results)
-    load = os.getloadavg()[0]
+    prefix = Path(tempfile.mkdtemp(prefix="symtune-bench-"))
+    missing = kernelspecs(prefix)
+    os.environ["JUPYTER_PATH"] = str(prefix / "share" / "jupyter")
+    os.environ.setdefault("SYMTUNE_HISTORY", str(prefix / "history.jsonl"))
+    load_before = os.getloadavg()[0]
+    rows = {}
+    for name in ["symtune", "tslab", "deno"]:
+        if name in missing:
+            rows[name] = {"missing": missing[name]}
+            continue
+        try:
+            results = [measure(name, args.runs, args.idle) for _ in range(args.starts)]
+            rows[name] = {k: (statistics.median(r[k] for r in results) if results[0][k] is not None else None) for k in results[0]}
+        except Exception as error:  # one kernel failing must not hide the others' rows
+            rows[name] = {"missing": f"failed: {error}"}
+    load_after = os.getloadavg()[0]
+    report = {"cpus": os.cpu_count(), "load1_before": load_before, "load1_after": load_after, "starts": args.starts, "runs": args.runs, "kernels": rows}
     if args.json:
-        print(json.dumps({"start_s": start, "first_execute_s": first, "rtt_ms": rtt * 1000, "load1": load, "starts": args.starts, "runs": args.runs}))
+        print(json.dumps(report))
         return
-    print(f"symtune kernel latency ({args.starts} starts, {args.runs} executes each; load average {load:.2f})")
-    print(f"  {'kernel':8} {'start->kernel_info':>20} {'execute rtt':>12}")
-    print(f"  {'symtune':8} {start:19.2f}s {rtt * 1000:10.1f}ms   (first execute {first:.2f} s: TypeScript loads)")
-    for name, (s, r) in ANCHORS.items():
-        print(f"  {name:8} {s:19.2f}s {r:10.1f}ms   (anchor from the issue)")
+    print(f"kernel latency ({args.starts} starts each; {os.cpu_count()} cpus; load average {load_before:.1f} before, {load_after:.1f} after)")
+    print(f"  {'kernel':8} {'start':>8} {'first cell':>11} {'symtune magic':>14} {'steady':>10}")
+    for name, row in rows.items():
+        if "missing" in row:
+            print(f"  {name:8} {row['missing']}")
+            continue
+        magic = f"{row['magic_s']:13.2f}s" if row["magic_s"] is not None else f"{'n/a':>14}"
+        print(f"  {name:8} {row['start_s']:7.2f}s {row['first_s']:10.2f}s {magic} {row['steady_ms']:8.1f}ms")
 
 
 if __name__ == "__main__":
