@@ -82,7 +82,8 @@ def execute(kc, code):
 def measure(name, runs, idle):
     km = KernelManager(kernel_name=name)
     t0 = time.perf_counter()
-    km.start_kernel(cwd=str(ROOT / "notebooks"))
+    # The kernels' own logs stay out of the report (tslab logs a zeromq error per polled kernel_info).
+    km.start_kernel(cwd=str(ROOT / "notebooks"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
     try:
