@@ -3,7 +3,7 @@
  * in headless Chromium through playwright-core, asserting on the DOM:
  *   1. the first cell, typed as soon as the kernel is connected, shows its result;
  *   2. `%train` shows a progress bar; the toolbar's interrupt stops it and the model is kept;
- *   3. the `--as` variable is usable;
+ *   3. the `--as` variable completes with Tab, is usable and shows itself as a table;
  *   4. a tensor and a danfojs DataFrame show as tables.
  * Timings (first cell, interrupt → reply) are printed, never asserted. Screenshots go to out/.
  */
@@ -72,7 +72,7 @@ describe("a workshop's first minutes in the classic Notebook (headless Chromium)
     cleanup();
   });
 
-  it("types, trains, interrupts, uses the model and shows tables", async () => {
+  it("types, trains, interrupts, completes the model variable and shows tables", async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     const shot = (name: string) => page.screenshot({ path: join(OUT, `workshop-${name}.png`), fullPage: true });
     try {
@@ -104,11 +104,19 @@ describe("a workshop's first minutes in the classic Notebook (headless Chromium)
       const stoppedAt = /(\d+)\/5000 \[.*\] .*stopped interrupted/.exec(await outputText(page, 1));
       expect(stoppedAt, await outputText(page, 1)).not.toBeNull();
 
-      // 3. The --as variable holds the interrupted run's result, and shows itself as a table.
+      // 3. The --as variable: Tab completes its members (it has its real type), it holds the
+      //    interrupted run's result, and shows itself as a table.
       await page.locator(".cell").nth(2).locator(".CodeMirror").click();
-      await page.keyboard.type("model");
+      await page.keyboard.type("model.tra");
+      await page.keyboard.press("Tab");
+      const cellText = () => page.evaluate(() => (window as any).Jupyter.notebook.get_cell(2).get_text() as string);
+      await expect.poll(cellText, { timeout: 30_000 }).toBe("model.train");
+      await page.keyboard.type(".stopped");
       await page.keyboard.press("Shift+Enter");
-      const summary = page.locator(".cell").nth(2).locator("table.symtune-table");
+      await expect.poll(() => outputText(page, 2), { timeout: 60_000 }).toBe("Out[3]:\n'interrupted'");
+      await page.evaluate(() => (window as any).Jupyter.notebook.insert_cell_below("code", 2).set_text("model"));
+      await page.evaluate(() => (window as any).Jupyter.notebook.execute_cells([3]));
+      const summary = page.locator(".cell").nth(3).locator("table.symtune-table");
       await expect.poll(() => summary.locator("caption").textContent().catch(() => ""), { timeout: 60_000 }).toMatch(
         new RegExp(`^injection → model; interrupted at step ${stoppedAt![1]}, the model is kept and saved to `),
       );
@@ -116,11 +124,11 @@ describe("a workshop's first minutes in the classic Notebook (headless Chromium)
       expect(await summary.locator("tbody td").nth(headers.indexOf("status")).textContent()).toBe("interrupted");
 
       // 4. A tensor and a DataFrame as tables.
-      await page.evaluate((text) => (window as any).Jupyter.notebook.get_cell(3).set_text(text), TABLES);
-      await page.evaluate(() => (window as any).Jupyter.notebook.execute_cells([3]));
-      const captions = page.locator(".cell").nth(3).locator("table.symtune-table caption");
+      await page.evaluate((text) => (window as any).Jupyter.notebook.get_cell(4).set_text(text), TABLES);
+      await page.evaluate(() => (window as any).Jupyter.notebook.execute_cells([4]));
+      const captions = page.locator(".cell").nth(4).locator("table.symtune-table caption");
       await expect.poll(() => captions.allTextContents(), { timeout: 120_000 }).toEqual(["Tensor float32 [2, 2] · 4 values", "DataFrame 2 × 2"]);
-      const frame = page.locator(".cell").nth(3).locator("table.symtune-table").nth(1);
+      const frame = page.locator(".cell").nth(4).locator("table.symtune-table").nth(1);
       expect(await frame.locator("tbody tr").first().locator("td").allTextContents()).toEqual(["scan", "52.2827"]);
       expect(await frame.locator("tbody tr td").nth(1).evaluate((td) => getComputedStyle(td).textAlign)).toBe("right");
       expect(await frame.locator("tbody tr td").nth(0).evaluate((td) => getComputedStyle(td).textAlign)).toBe("left");
