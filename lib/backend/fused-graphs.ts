@@ -96,23 +96,10 @@ export function attentionBackwardModel(heads: number, headDim: number): Uint8Arr
 const GELU_K = Math.sqrt(2 / Math.PI);
 const GELU_C = 0.044715;
 
-/** u = H + B; t = tanh(√(2/π)(u + 0.044715u³)): the nodes both GELU graphs share. */
-const geluCore: GraphNode[] = [
-  node("Add", ["H", "B"], ["u"]),
-  node("Mul", ["u", "u"], ["u2"]),
-  node("Mul", ["u2", "c"], ["cu2"]),
-  node("Add", ["cu2", "one"], ["inner"]), // 1 + 0.044715u²
-  node("Mul", ["u", "inner"], ["z0"]),
-  node("Mul", ["z0", "k"], ["z"]),
-  node("Tanh", ["z"], ["t"]),
-  node("Add", ["t", "one"], ["t1"]),
-];
-const geluConstants = [scalar("c", GELU_C), scalar("one", 1), scalar("k", GELU_K), scalar("half", 0.5)];
-
 /**
  * Y = gelu(H + B) (tanh form) for H (N, F) and B (F): ONNX's own Gelu (opset 20), one
- * vectorised pass; written out as the backward graph's nodes it cost 4× the CPU time
- * (each node is a pass over memory).
+ * vectorised pass; written out node by node it cost 4× the CPU time (each node is a pass
+ * over memory).
  */
 export function biasGeluForwardModel(): Uint8Array {
   return encodeModel({
@@ -125,29 +112,34 @@ export function biasGeluForwardModel(): Uint8Array {
 }
 
 /**
- * DH = DY ⊙ gelu′(H + B) and DB = Σ_rows DH, with
- * gelu′(u) = ½(1 + t) + ½·u·(1 − t²)·√(2/π)·(1 + 3·0.044715u²).
+ * DH = DY ⊙ gelu′(H + B) and DB = Σ_rows DH. In the sigmoid form gelu(u) = u·σ(a(u)),
+ * a(u) = 2√(2/π)(u + 0.044715u³) (the same function as the tanh form), the slope is
+ * σ·(1 + u·(1 − σ)·a′(u)): fewer nodes (passes) than the tanh form's, and Sigmoid is vectorised.
  */
 export function biasGeluBackwardModel(): Uint8Array {
+  const k2 = 2 * GELU_K;
   return encodeModel({
     name: "symtune_bias_gelu_grad",
     inputs: [{ name: "H", dims: ["n", "f"] }, { name: "B", dims: ["f"] }, { name: "DY", dims: ["n", "f"] }],
     outputs: [{ name: "DH", dims: ["n", "f"] }, { name: "DB", dims: ["f"] }],
     nodes: [
-      ...geluCore,
-      node("Mul", ["t1", "half"], ["left"]),
-      node("Mul", ["t", "t"], ["tt"]),
-      node("Sub", ["one", "tt"], ["sech2"]),
-      node("Mul", ["u2", "c3"], ["c3u2"]),
-      node("Add", ["c3u2", "one"], ["dz0"]),
-      node("Mul", ["dz0", "khalf"], ["dz"]), // ½·√(2/π)·(1 + 3cu²)
-      node("Mul", ["sech2", "dz"], ["r0"]),
-      node("Mul", ["r0", "u"], ["right"]),
-      node("Add", ["left", "right"], ["slope"]),
+      node("Add", ["H", "B"], ["u"]),
+      node("Mul", ["u", "u"], ["u2"]),
+      node("Mul", ["u2", "kc"], ["p"]),
+      node("Add", ["p", "k2"], ["p1"]),
+      node("Mul", ["u", "p1"], ["a"]), // a(u)
+      node("Sigmoid", ["a"], ["s"]),
+      node("Mul", ["u2", "kc3"], ["q"]),
+      node("Add", ["q", "k2"], ["da"]), // a′(u)
+      node("Sub", ["one", "s"], ["oms"]),
+      node("Mul", ["oms", "u"], ["r"]),
+      node("Mul", ["r", "da"], ["r2"]),
+      node("Add", ["r2", "one"], ["r3"]),
+      node("Mul", ["s", "r3"], ["slope"]),
       node("Mul", ["DY", "slope"], ["DH"]),
       node("ReduceSum", ["DH", "rows"], ["DB"], { keepdims: { int: 0 } }),
     ],
-    constants: [...geluConstants, scalar("c3", 3 * GELU_C), scalar("khalf", 0.5 * GELU_K), int64("rows", [0])],
+    constants: [scalar("kc", k2 * GELU_C), scalar("kc3", 3 * k2 * GELU_C), scalar("k2", k2), scalar("one", 1), int64("rows", [0])],
   });
 }
 
