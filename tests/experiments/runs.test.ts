@@ -76,7 +76,7 @@ describe("run registry", () => {
     const a = createRun({ name: "base", stage: "injection", seed: 0, backend: "wasm", config: { steps: 5 } }, root);
     a.finish({ status: "completed", wallSeconds: 1, steps: 5, finalLoss: 1.25, metrics: { symbolic: 50 } });
     const b = createRun({ name: "inst", stage: "infusion", seed: 0, backend: "wasm", config: { steps: 5 } }, root);
-    b.logEval(5, { general: 30 });
+    b.logEval(5, { general: 30, symbolic: 52.282722502999995 });
 
     const list = await runsListTable(root);
     expect(list.cells().map((r) => r[0])).toEqual([a.id, b.id]);
@@ -88,6 +88,7 @@ describe("run registry", () => {
     expect(compare.columns).toContain("symbolic");
     const show = await showRunTable(b.id, root);
     expect(show.cells()).toContainEqual(["eval@5.general", "30"]);
+    expect(show.cells()).toContainEqual(["eval@5.symbolic", "52.28"]); // rounded, not 52.282722502999995
     expect(show.cells()).toContainEqual(["config.steps", "5"]);
     expect(() => compareRunsTable([], root)).toThrow("%runs compare needs at least one run id");
   });
