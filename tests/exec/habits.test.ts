@@ -138,6 +138,8 @@ describe("%who, %whos, %history, %%capture", () => {
     expect(out.seen.stderr).toBe("");
     expect(out.seen.displays).toEqual([]);
     expect(text(await run(executor, "[captured.stdout, captured.stderr, captured.outputs.length]"))).toBe("[ 'quiet please\\n', 'warned\\n', 1 ]");
+    const reserved = await run(executor, "%%capture await\n1");
+    expect(reserved).toMatchObject({ status: "error", evalue: '%%capture: the name "await" is a reserved word in TypeScript cells; choose another name (e.g. await_)' });
     const shown = await run(executor, "captured.show()");
     expect(shown.seen.stdout).toBe("quiet please\n");
     expect(shown.seen.displays).toHaveLength(1);

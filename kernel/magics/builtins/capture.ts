@@ -3,6 +3,7 @@
  * (`.stdout`, `.stderr`, `.outputs`, and `.show()` to display it after all), as in IPython.
  */
 import { UsageError } from "../../../lib/errors.ts";
+import { unstorableReason } from "../../exec/storable.ts";
 import { registerMagic } from "../registry.ts";
 import type { CapturedOutput } from "../types.ts";
 
@@ -20,7 +21,8 @@ registerMagic({
   async run(args, ctx) {
     if (!ctx.capture) throw new UsageError("%%capture: this kernel cannot capture output");
     const name = args.name as string | undefined;
-    if (name !== undefined && !/^[A-Za-z_$][\w$]*$/.test(name)) throw new UsageError(`%%capture: the name must be a variable name, got "${name}"`);
+    const reason = name === undefined ? null : unstorableReason(name);
+    if (reason !== null) throw new UsageError(`%%capture: the name ${reason}`);
     const pass = { stdout: Boolean(args.noStdout), stderr: Boolean(args.noStderr), display: Boolean(args.noDisplay) };
     const captured: CapturedOutput = await ctx.capture(() => ctx.evaluate(ctx.body ?? ""), pass);
     if (name !== undefined) ctx.scope[name] = captured;
