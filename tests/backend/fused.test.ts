@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { fusedKernelsAvailable } from "../../lib/backend/kernels/fused.ts";
 import { createGPT } from "../../lib/model/gpt.ts";
+import { AdamW } from "../../lib/train/adamw.ts";
 import { biasGelu, enableFusedKernels, layerNorm, linear, selfAttention } from "../../lib/model/ops.ts";
 
 beforeAll(async () => {
@@ -127,5 +128,30 @@ describe("fused kernels", () => {
     expect(error).toBeLessThan(1e-5);
     tf.dispose([idx, targets]);
     model.dispose();
+  });
+
+  it("AdamW's one-kernel update on wasm equals its tfjs-ops update on cpu over 3 steps", async () => {
+    const shapes: Record<string, number[]> = { w: [7, 5], b: [5] };
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      const params = Object.fromEntries(
+        Object.entries(shapes).map(([n, s], i) => [n, tf.variable(tf.randomNormal(s, 0, 1, "float32", 10 + i), true, `adamw-${backend}-${n}`)]),
+      );
+      const opt = new AdamW(params, { weightDecay: 0.1 });
+      for (let step = 0; step < 3; step++) {
+        const grads = Object.fromEntries(Object.entries(shapes).map(([n, s], i) => [n, tf.randomNormal(s, 0, 1, "float32", 100 * step + i + 1)]));
+        opt.apply(grads, 0.01);
+        tf.dispose(Object.values(grads));
+      }
+      const out = [...Object.values(params), ...Object.values(opt.stateTensors())].map((t) => t.dataSync().slice());
+      tf.dispose([...Object.values(params), ...Object.values(opt.stateTensors())]);
+      return out;
+    };
+    const expected = await run("cpu");
+    const actual = await run("wasm");
+    let worst = 0;
+    expected.forEach((e, i) => e.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - actual[i]![j]!)))));
+    expect(worst).toBeLessThan(1e-6);
+    expect(expected[0]![0]).not.toBe(0);
   });
 });

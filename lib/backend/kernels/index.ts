@@ -1,6 +1,7 @@
 // tfjs's own wasm kernels register on import; ours replace some of them, so they must exist first.
 import "@tensorflow/tfjs-backend-wasm";
 /** Every kernel we add to or replace in tfjs's wasm backend (each checked against cpu in tests/backend). */
+import { registerAdamW } from "./adamw.ts";
 import { registerBatchMatMul } from "./batch-matmul.ts";
 import { registerFusedKernels } from "./fused.ts";
 import { registerGelu } from "./gelu.ts";
@@ -18,4 +19,5 @@ export function registerWasmKernels(): void {
   registerLayerNorm();
   registerGelu();
   registerFusedKernels();
+  registerAdamW();
 }
