@@ -83,25 +83,34 @@ function copyRow(rng: Rng, pool: readonly string[]): Example {
   return { prompt: "", completion: `${s} |${s}` };
 }
 
-/** Shares of the pretraining mixture. */
-export const MIXTURE = { copy: 0.45, episode: 0.3, feature: 0.12, fact: 0.08, comparison: 0.05 } as const;
+export type Mixture = { copy: number; episode: number; feature: number; fact: number; comparison: number };
+
+/** Shares of the first pretraining phase's mixture. */
+export const MIXTURE: Mixture = { copy: 0.45, episode: 0.3, feature: 0.12, fact: 0.08, comparison: 0.05 };
 
 /** `n` fresh pretraining rows for a seed: every row is new (fresh random copy strings). */
-export function pretrainRows(seed: number, n: number): Example[] {
+export function pretrainRows(seed: number, n: number, mixture: Mixture = MIXTURE): Example[] {
   const rng = new Rng(deriveSeed(seed, 101));
   const pool = copyPool();
   const rows: Example[] = [];
   for (let i = 0; i < n; i++) {
     let u = rng.next();
-    if ((u -= MIXTURE.copy) < 0) rows.push(copyRow(rng, pool));
-    else if ((u -= MIXTURE.episode) < 0) {
+    if ((u -= mixture.copy) < 0) rows.push(copyRow(rng, pool));
+    else if ((u -= mixture.episode) < 0) {
       const e = episode(rng, rng.pick(FEATURE_TASKS), { k: rng.int(1, 4), instruction: rng.chance(0.5) });
       rows.push({ prompt: "", completion: e.context + e.candidates[e.answer]! });
-    } else if ((u -= MIXTURE.feature) < 0) rows.push(stripQuestion(featureQuestion(rng, false)));
-    else if ((u -= MIXTURE.fact) < 0) rows.push(stripQuestion(factRow(rng, rng.int(0, 1))));
+    } else if ((u -= mixture.feature) < 0) rows.push(stripQuestion(featureQuestion(rng, false)));
+    else if ((u -= mixture.fact) < 0) rows.push(stripQuestion(factRow(rng, rng.int(0, 1))));
     else rows.push(stripQuestion(comparison(rng, false)));
   }
   return rows;
+}
+
+/** `n` copy rows only (the copy phase): its own stream, so the phase does not depend on the mixture's. */
+export function copyRows(seed: number, n: number): Example[] {
+  const rng = new Rng(seed + 77);
+  const pool = copyPool();
+  return Array.from({ length: n }, () => copyRow(rng, pool));
 }
 
 const stripQuestion = (q: QuestionRow): Example => ({ prompt: q.prompt, completion: q.completion });

@@ -5,35 +5,67 @@
  * A base lives in data/bases/seed-N/: config.json + model.safetensors (a symtune checkpoint
  * with the word tokenizer's spec inside), metrics.json and README.md (the model card).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { EVAL_SYMBOLS, episodeSet, heldoutTasks, type Episode } from "../collections/feature-world.ts";
 import { DataError } from "../errors.ts";
 import { accuracyGate, choiceAccuracy, copyGate, inductionProbe, type ChoiceAccuracy, type ChoiceRow, type Gate, type InductionResult, type LogitModel } from "../eval/probes.ts";
-import { loadCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
+import { loadCheckpoint, resolveCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
 import { gptConfig, type GPTConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { tokenizerFromSpec, type Tokenizer } from "../model/tokenizer.ts";
 import { train, } from "../train/trainer.ts";
 import type { StepRecord } from "../runs/metrics.ts";
-import { baseTokenizer, generalEvalRows, MIXTURE, pretrainRows } from "./base-data.ts";
+import { baseTokenizer, copyRows, generalEvalRows, MIXTURE, pretrainRows, type Mixture } from "./base-data.ts";
+import type { Example } from "../prompts/format.ts";
+import { deriveSeed } from "../rng.ts";
 
-/** The pretraining recipe (research note §8: constant lr 1e-3, no weight decay, fresh strings). */
+/**
+ * The pretraining recipe: three phases on one model (the optimizer restarts at each phase).
+ * 1. mixture: copy rows, episodes, questions (MIXTURE); constant lr 1e-3, no weight decay
+ *    (research note §8). At 1,200 steps it gives general ability but no induction circuit.
+ * 2. copy: copy rows only, which formed the circuit within ~600 steps from phase 1's weights.
+ * 3. consolidate: a mixture weighted to the feature questions and episodes again, so the
+ *    copy phase does not leave the base knowing only how to copy.
+ */
 export const BASE_RECIPE = {
   preset: "tiny",
   blockSize: 96,
   smearKeys: true,
-  steps: 1200,
   batchSize: 64,
   lr: 1e-3,
-  warmup: 50,
   weightDecay: 0,
   clip: 1,
+  phases: [
+    { name: "mixture", steps: 1200, warmup: 50 },
+    { name: "copy", steps: 800, warmup: 20 },
+    { name: "consolidate", steps: 400, warmup: 20 },
+  ],
 } as const;
 
-export type BaseRecipe = { -readonly [K in keyof typeof BASE_RECIPE]: (typeof BASE_RECIPE)[K] extends boolean ? boolean : (typeof BASE_RECIPE)[K] extends number ? number : string };
+export const CONSOLIDATE_MIXTURE: Mixture = { copy: 0.3, episode: 0.3, feature: 0.25, fact: 0.1, comparison: 0.05 };
+
+export type PhaseName = (typeof BASE_RECIPE.phases)[number]["name"];
+
+/** The rows of one phase for a seed (fresh rows for every step). */
+export function phaseRows(phase: PhaseName, seed: number, n: number): Example[] {
+  if (phase === "mixture") return pretrainRows(seed, n);
+  if (phase === "copy") return copyRows(seed, n);
+  return pretrainRows(deriveSeed(seed, 3), n, CONSOLIDATE_MIXTURE);
+}
+
+export interface BaseRecipe {
+  preset: string;
+  blockSize: number;
+  smearKeys: boolean;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  clip: number;
+  phases: readonly { name: PhaseName; steps: number; warmup: number }[];
+}
 
 export const BASES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/bases");
 
@@ -103,27 +135,56 @@ export interface PretrainOptions {
   recipe?: Partial<BaseRecipe>;
   /** Where the base is written (default data/bases/seed-N). */
   out?: string;
-  onStep?: (m: StepRecord) => void | Promise<void>;
+  /** Start from this checkpoint's weights and run only the phases after `from` (default: all, from fresh weights). */
+  init?: string;
+  from?: PhaseName;
+  onStep?: (phase: PhaseName, m: StepRecord) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
-/** Runs the recipe for one seed and writes the base with its metrics and model card. */
+export interface PhaseRecord { name: PhaseName; steps: number; seconds: number; losses: number[]; code: string }
+
+/** Runs the recipe's phases for one seed and writes the base with its metrics and model card. */
 export async function pretrainBase(o: PretrainOptions): Promise<{ dir: string; report: BaseReport; seconds: number }> {
   const recipe: BaseRecipe = { ...BASE_RECIPE, ...o.recipe };
-  const tokenizer = baseTokenizer();
-  const model = createGPT(baseConfig(tokenizer, recipe), o.seed);
-  const started = performance.now();
-  const result = await train({
-    model, tokenizer, data: pretrainRows(o.seed, recipe.steps * recipe.batchSize), steps: recipe.steps, batchSize: recipe.batchSize,
-    lr: recipe.lr, minLr: recipe.lr, warmup: recipe.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed,
-    onStep: o.onStep, signal: o.signal,
-  });
-  const seconds = (performance.now() - started) / 1000;
+  let model: GPT;
+  let tokenizer: Tokenizer;
+  let done: PhaseRecord[] = [];
+  let phases = recipe.phases;
+  if (o.init) {
+    const loaded = loadCheckpoint(o.init);
+    ({ model, tokenizer } = loaded);
+    const at = phases.findIndex((p) => p.name === o.from);
+    if (at < 0) throw new DataError(`--from must name a phase of the recipe (${phases.map((p) => p.name).join(", ")}), got ${JSON.stringify(o.from)}.`, { file: o.init });
+    phases = phases.slice(at + 1);
+    done = previousPhases(o.init);
+  } else {
+    tokenizer = baseTokenizer();
+    model = createGPT(baseConfig(tokenizer, recipe), o.seed);
+  }
+  for (const phase of phases) {
+    const started = performance.now();
+    const result = await train({
+      model, tokenizer, data: phaseRows(phase.name, o.seed, phase.steps * recipe.batchSize), steps: phase.steps, batchSize: recipe.batchSize,
+      lr: recipe.lr, minLr: recipe.lr, warmup: phase.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed,
+      onStep: (m) => o.onStep?.(phase.name, m), signal: o.signal,
+    });
+    done.push({ name: phase.name, steps: result.step, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses, code: commit() });
+  }
+  const seconds = done.reduce((a, p) => a + p.seconds, 0);
   const report = await baseReport(model, tokenizer);
   const dir = o.out ?? join(BASES_DIR, `seed-${o.seed}`);
-  writeBase(dir, model, tokenizer, { seed: o.seed, recipe, seconds, steps: result.step, losses: result.losses, report });
+  writeBase(dir, model, tokenizer, { seed: o.seed, recipe, phases: done, report });
   model.dispose();
   return { dir, report, seconds };
+}
+
+/** The phases recorded in a base's metrics.json (a base of phase 1 only has none recorded by name: its loss curve is phase 1's). */
+function previousPhases(dir: string): PhaseRecord[] {
+  const path = join(resolveCheckpoint(dir), "metrics.json");
+  if (!existsSync(path)) return [];
+  const m = JSON.parse(readFileSync(path, "utf8")) as { phases?: PhaseRecord[]; losses?: number[]; seconds?: number; commit?: string };
+  return m.phases ?? [{ name: "mixture", steps: m.losses?.length ?? 0, seconds: m.seconds ?? 0, losses: m.losses ?? [], code: m.commit ?? "unknown" }];
 }
 
 function commit(): string {
@@ -136,7 +197,7 @@ function commit(): string {
 
 const pct = (a: ChoiceAccuracy) => `${(100 * a.accuracy).toFixed(1)}% (n ${a.n}, chance ${(100 * a.chance).toFixed(0)}%)`;
 
-function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: number; recipe: BaseRecipe; seconds: number; steps: number; losses: number[]; report: BaseReport }): void {
+function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: Omit<CardInfo, "commit">): void {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   const step = saveCheckpoint(tmp, { model, tokenizer });
@@ -147,30 +208,31 @@ function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: { seed: 
   writeCard(dir, model, tokenizer, { ...info, commit: commit() });
 }
 
-export interface CardInfo { seed: number; recipe: BaseRecipe; seconds: number; steps: number; losses: number[]; report: BaseReport; commit: string }
+export interface CardInfo { seed: number; recipe: BaseRecipe; phases: PhaseRecord[]; report: BaseReport; commit: string }
 
-/** metrics.json and README.md (the model card) of a base; rewritten when the report is recomputed. */
+/** metrics.json and README.md (the model card) of a base. */
 export function writeCard(dir: string, model: GPT, tokenizer: Tokenizer, info: CardInfo): void {
-  const { report } = info;
+  const { report, recipe: r } = info;
   const metrics = {
-    seed: info.seed, commit: info.commit, recipe: info.recipe, mixture: MIXTURE, steps: info.steps, seconds: Math.round(info.seconds),
+    seed: info.seed, commit: info.commit, recipe: r, mixtures: { mixture: MIXTURE, copy: { copy: 1 }, consolidate: CONSOLIDATE_MIXTURE },
     params: model.paramCount(), vocabSize: tokenizer.vocabSize,
     induction: report.induction,
     general: Object.fromEntries(Object.entries(report.general).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
     icl: Object.fromEntries(Object.entries(report.icl).map(([k, a]) => [k, { accuracy: a.accuracy, n: a.n, chance: a.chance }])),
     gates: report.gates.map(({ name, passed, detail }) => ({ name, passed, detail })),
-    // The whole training-loss curve: a test re-runs the first steps and compares bit for bit.
-    losses: info.losses,
+    // Each phase's whole training-loss curve: a test re-runs the first steps and compares them.
+    phases: info.phases,
   };
   writeFileSync(join(dir, "metrics.json"), JSON.stringify(metrics, null, 1) + "\n");
-  const r = info.recipe;
+  const mix = (m: Mixture) => Object.entries(m).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ");
   writeFileSync(join(dir, "README.md"), `# symtune base, seed ${info.seed}
 
 A ${model.paramCount().toLocaleString("en")}-parameter GPT (\`${r.preset}\`: ${model.config.nLayer} layers, ${model.config.nHead} heads, width ${model.config.nEmbd}, context ${model.config.blockSize}${r.smearKeys ? ", smeared keys" : ""}) with a word tokenizer of ${tokenizer.vocabSize} tokens (byte fallback), pretrained from random weights as the toy stand-in for the papers' starting models.
 
-- **Reproduce:** \`symtune pretrain --seed ${info.seed}\` (commit ${metrics.commit}; same backend → same weights).
-- **Recipe:** ${r.steps} steps × batch ${r.batchSize}, AdamW lr ${r.lr} constant after ${r.warmup} warmup steps, weight decay ${r.weightDecay}, clip ${r.clip}; ${info.seconds.toFixed(0)} s on this machine; final training loss ${(info.losses.at(-1) ?? NaN).toFixed(3)}.
-- **Data** (lib/effects/base-data.ts, every row fresh): ${Object.entries(MIXTURE).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ")} — copy rows (random word sequence, " |", the same sequence), natural-label ICL episodes of all 15 feature-world tasks (k = 1–4 per class, half with the instruction), zero-shot feature questions, ${"120"} word facts (sentiment, part of speech) in two phrasings, number comparison. Numbers of the held-out input split never appear in training.
+- **Reproduce:** \`symtune pretrain --seed ${info.seed}\` (the same backend and kernels give the same curve; kernel changes move the last bits).
+- **Recipe:** batch ${r.batchSize}, AdamW lr ${r.lr} constant after each phase's warmup, weight decay ${r.weightDecay}, clip ${r.clip}, every row fresh (lib/effects/base-data.ts):
+${info.phases.map((p) => `  - ${p.name}: ${p.steps} steps, ${p.seconds} s on this machine (shared, loaded), final loss ${(p.losses.at(-1) ?? NaN).toFixed(3)}, code ${p.code}`).join("\n")}
+- **Data:** mixture = ${mix(MIXTURE)}; copy = copy rows only; consolidate = ${mix(CONSOLIDATE_MIXTURE)}. Copy rows: a random word sequence, " |", the same sequence. Episodes: natural-label ICL of all 15 feature-world tasks (k = 1–4 per class, half with the instruction). Questions: zero-shot feature questions, 120 word facts (sentiment, part of speech) in two phrasings, number comparison. Numbers of the held-out input split never appear in training.
 
 ## Metrics (held-out rows, rank classification)
 

@@ -1,30 +1,32 @@
-/** `symtune pretrain --seed N [--steps S] [--out DIR]`: makes one shipped base (lib/effects/base.ts). */
+/**
+ * `symtune pretrain --seed N [--out DIR] [--init DIR --from PHASE]`: makes one shipped base
+ * (lib/effects/base.ts). With --init, the weights of an earlier base are continued with the
+ * phases after PHASE.
+ */
 import { parseArgs } from "node:util";
 import { initBackend } from "../backend/ladder.ts";
 import { UsageError } from "../errors.ts";
 import { formatGates } from "../eval/probes.ts";
-import { BASE_RECIPE, pretrainBase } from "./base.ts";
+import { pretrainBase, type PhaseName } from "./base.ts";
+
+const OPTIONS = "--seed N, --out DIR, --init DIR, --from PHASE";
 
 export async function main(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { seed: { type: "string" }, steps: { type: "string" }, out: { type: "string" } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { seed: { type: "string" }, out: { type: "string" }, init: { type: "string" }, from: { type: "string" } }, strict: true }));
   } catch (error) {
-    throw new UsageError(`symtune pretrain: ${(error as Error).message.split(".")[0]}; the options are --seed N, --steps S, --out DIR`);
+    throw new UsageError(`symtune pretrain: ${(error as Error).message.split(".")[0]}; the options are ${OPTIONS}`);
   }
-  const int = (name: string, v: string | undefined, fallback?: number) => {
-    const n = v === undefined ? fallback : Number(v);
-    if (n === undefined || !Number.isInteger(n) || n < 0) throw new UsageError(`symtune pretrain: --${name} must be a whole number ≥ 0, not ${JSON.stringify(v)}`);
-    return n;
-  };
-  const seed = int("seed", values.seed as string | undefined);
-  const steps = int("steps", values.steps as string | undefined, BASE_RECIPE.steps);
+  const seed = Number(values.seed);
+  if (values.seed === undefined || !Number.isInteger(seed) || seed < 0) throw new UsageError(`symtune pretrain: --seed must be a whole number ≥ 0, not ${JSON.stringify(values.seed)}`);
+  if ((values.init === undefined) !== (values.from === undefined)) throw new UsageError("symtune pretrain: give --init DIR and --from PHASE together (the base to continue and the last phase it completed)");
   await initBackend();
   const started = Date.now();
   const { dir, report } = await pretrainBase({
-    seed, out: values.out as string | undefined, recipe: { steps },
-    onStep: (m) => {
-      if (m.step % 50 === 0 || m.step === m.steps) console.log(`step ${m.step}/${m.steps} loss ${m.loss.toFixed(3)} ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    seed, out: values.out as string | undefined, init: values.init as string | undefined, from: values.from as PhaseName | undefined,
+    onStep: (phase, m) => {
+      if (m.step % 50 === 0 || m.step === m.steps) console.log(`${phase} step ${m.step}/${m.steps} loss ${m.loss.toFixed(3)} ${((Date.now() - started) / 1000).toFixed(0)}s`);
     },
   });
   console.log(formatGates(report.gates));
