@@ -75,8 +75,11 @@ async function run(argv: string[]): Promise<number> {
   const size = values.size as EffectSize;
   if (!EFFECT_SIZES.includes(size)) throw new UsageError(`--size must be quick or full, not "${values.size}"`);
   const seeds = parseSeeds(values.seeds as string);
-  const chosen = values.effect === undefined ? EFFECTS : EFFECTS.filter((e) => e.name === values.effect);
-  if (chosen.length === 0) throw new UsageError(`unknown effect "${values.effect}"; the effects are ${effectNames().join(", ")}`);
+  // A comma list runs several effects in one process (flipped-labels,unseen-tasks share their arms).
+  const names = values.effect === undefined ? effectNames() : (values.effect as string).split(",");
+  const unknown = names.find((n) => !effectNames().includes(n));
+  if (unknown !== undefined) throw new UsageError(`unknown effect "${unknown}"; the effects are ${effectNames().join(", ")}`);
+  const chosen = EFFECTS.filter((e) => names.includes(e.name));
   const commit = gitCommit();
   const results: EffectsFile["effects"] = [];
   for (const effect of chosen) {

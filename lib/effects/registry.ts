@@ -5,8 +5,9 @@
 import type { Effect } from "./harness.ts";
 import { symbolEvolEffect } from "./symbol-evol.ts";
 import { twoStageEffects } from "./two-stage.ts";
+import { symbolTuningEffects } from "./symbol-tuning.ts";
 
-export const EFFECTS: readonly Effect[] = [...twoStageEffects, symbolEvolEffect];
+export const EFFECTS: readonly Effect[] = [...twoStageEffects, ...symbolTuningEffects, symbolEvolEffect];
 
 export function effectNames(): string[] {
   return EFFECTS.map((e) => e.name);
