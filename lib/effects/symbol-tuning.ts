@@ -22,6 +22,7 @@ import { formatGates, type ChoiceAccuracy } from "../eval/probes.ts";
 import type { Effect } from "./harness.ts";
 import type { Example } from "../prompts/format.ts";
 import { deriveSeed, Rng } from "../rng.ts";
+import { initBackend } from "../backend/ladder.ts";
 import { train } from "../train/trainer.ts";
 import type { StepRecord } from "../runs/metrics.ts";
 import { baseReport, heldoutIcl, loadBase, type BaseReport } from "./base.ts";
@@ -68,6 +69,7 @@ export interface ArmResult {
 /** Trains one arm from base `seed` and measures it on the held-out tasks. */
 export async function runArm(arm: Arm, seed: number, size: Size, onStep?: (m: StepRecord) => void): Promise<ArmResult> {
   const s = ARM_SIZES[size];
+  await initBackend();
   const { model, tokenizer } = loadBase(seed);
   try {
     const started = performance.now();
@@ -90,6 +92,7 @@ function armsFor(seed: number, size: Size, log?: (line: string) => void) {
   let entry = armCache.get(key);
   if (!entry) {
     entry = (async () => {
+      await initBackend();
       const { model, tokenizer } = loadBase(seed);
       const base = await baseReport(model, tokenizer, { perSetting: ARM_SIZES[size].perSetting });
       model.dispose();

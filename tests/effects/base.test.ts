@@ -1,15 +1,15 @@
 /**
  * The shipped bases: they load with their word tokenizer, the pretraining recipe reproduces
- * their first steps, and a base answers held-out general questions.
+ * their first steps, and a base copies from context where a fresh model does not.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
 import { BASE_RECIPE, baseConfig, loadBase, phaseRows, type PhaseRecord } from "../../lib/effects/base.ts";
-import { baseTokenizer, generalEvalRows } from "../../lib/effects/base-data.ts";
+import { baseTokenizer, copyPool } from "../../lib/effects/base-data.ts";
 import { main as pretrainCli } from "../../lib/effects/pretrain-cli.ts";
-import { choiceAccuracy } from "../../lib/eval/probes.ts";
+import { copyGate, inductionProbe } from "../../lib/eval/probes.ts";
 import { createGPT } from "../../lib/model/gpt.ts";
 import { train } from "../../lib/train/trainer.ts";
 
@@ -52,12 +52,15 @@ describe("shipped base seed 0", () => {
     a.forEach((loss, i) => expect(Math.abs(loss - shipped[i]!)).toBeLessThan(1e-4));
   }, 180_000);
 
-  it("answers held-out general questions well above chance (what two-stage training can make it forget)", async () => {
+  it("copies from context on the words copy rows draw on, where a fresh model does not", async () => {
     const { model, tokenizer } = base;
-    const rows = generalEvalRows(123, 60).filter((r) => r.kind === "comparison");
-    const a = await choiceAccuracy(model, tokenizer, rows.map((r) => ({ framing: "question" as const, prompt: r.prompt, candidates: r.candidates, answer: r.candidates.indexOf(r.completion) })));
-    expect(a.n).toBe(60);
-    expect(a.accuracy).toBeGreaterThan(a.chance + 0.2);
+    const pool = copyPool().map((w) => tokenizer.encode(` ${w}`)[0]!);
+    const trained = await inductionProbe(model, tokenizer, { n: 32, length: 10, seed: 5, pool });
+    expect(copyGate(trained).passed).toBe(true);
+    const fresh = createGPT(baseConfig(tokenizer), 99);
+    const untrained = await inductionProbe(fresh, tokenizer, { n: 32, length: 10, seed: 5, pool });
+    expect(copyGate(untrained).passed).toBe(false);
+    fresh.dispose();
   });
 });
 
