@@ -20,7 +20,6 @@ const io: CellIO = {
   clearOutput: () => {},
   input: async () => "",
   page: () => {},
-  signal: new AbortController().signal,
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -7,7 +7,7 @@
  * the executor, which loads TypeScript; shell requests wait in the queue until it is ready.
  */
 import { randomUUID } from "node:crypto";
-import { setDisplaySink, type DisplayOptions, type MimeBundle } from "../lib/display/protocol.ts";
+import type { DisplayOptions, MimeBundle } from "../lib/display/protocol.ts";
 import { keepStaticExportWarm } from "../lib/plot/static.ts";
 import { UsageError } from "../lib/errors.ts";
 import { CommManager } from "./comm.ts";
@@ -57,7 +57,6 @@ export class Kernel {
   private executionCount = 0;
   /** The request being handled: parent of comm messages and of output from stray callbacks. */
   private parent: Message | undefined;
-  private cellAbort: AbortController | null = null;
   private pendingInput: PendingInput | null = null;
   private lastIO: CellIO | null = null;
   private stopping = false;
@@ -75,15 +74,20 @@ export class Kernel {
       { connection: options.connection, flag: kernel.flag, kernelInfo: kernelInfo(), session: kernel.session },
       {
         request: (channel, request) => kernel.receive(channel, request),
-        interrupt: () => kernel.interrupt(),
+        interrupt: (terminatedCell) => kernel.interrupt(terminatedCell),
         orphaned: () => void kernel.stop(0),
       },
     );
     kernel.wire.publish("status", { execution_state: "starting" });
-    process.on("SIGINT", () => {
-      kernel.flag.raise();
-      kernel.interrupt();
-    });
+    // The socket worker watches SIGINT (wire/stopper.ts), so a blocked main thread still
+    // hears it; a handler here would take the signal from it. Without that watchdog, SIGINT
+    // is handled here (and never kills the kernel).
+    if (!kernel.wire.watchesSigint) {
+      process.on("SIGINT", () => {
+        kernel.flag.raise();
+        kernel.interrupt();
+      });
+    }
     // A cell's process.exit() must close the sockets first, or zeromq aborts the process.
     process.exit = ((code?: number | string | null) => void kernel.stop(Number(code ?? 0))) as typeof process.exit;
     // Figures' static images: one browser for the kernel's life, not a cold start per figure.
@@ -183,26 +187,21 @@ export class Kernel {
     if (!silent) this.wire.publish("execute_input", { code, execution_count: count }, request.msg);
 
     const payload: Content[] = [];
-    const abort = new AbortController();
-    const io = this.cellIO(request, content.allow_stdin !== false, payload, abort.signal);
+    const io = this.cellIO(request, content.allow_stdin !== false, payload);
     let outcome: ExecOutcome;
     // From here on an interrupt is this cell's, even while the executor is still loading
     // TypeScript: an earlier, stale flag is cleared now, and one raised meanwhile is kept.
     this.flag.clear();
-    this.cellAbort = abort;
     try {
       const executor = await this.executor;
-      if (abort.signal.aborted || this.flag.raised) {
+      if (this.flag.raised) {
         outcome = { status: "error", ename: "KeyboardInterrupt", evalue: "interrupted before the cell started", traceback: ["KeyboardInterrupt: interrupted before the cell started"] };
       } else {
         this.lastIO = io;
-        setDisplaySink({ display: io.display, update: io.update, clear: io.clearOutput, stdout: io.stdout });
         outcome = await executor.execute(code, io, { silent, storeHistory, executionCount: count });
       }
     } catch (error) {
       outcome = errorOutcome(error);
-    } finally {
-      this.cellAbort = null;
     }
 
     if (outcome.status === "ok") {
@@ -231,7 +230,7 @@ export class Kernel {
     const out: Record<string, Content> = {};
     if (!expressions || typeof expressions !== "object") return out;
     const executor = await this.executor;
-    const quiet: CellIO = { stdout() {}, stderr() {}, display() {}, update() {}, clearOutput() {}, page() {}, input: () => Promise.reject(new UsageError("user_expressions cannot ask for input")), signal: new AbortController().signal };
+    const quiet: CellIO = { stdout() {}, stderr() {}, display() {}, update() {}, clearOutput() {}, page() {}, input: () => Promise.reject(new UsageError("user_expressions cannot ask for input")) };
     for (const [name, expression] of Object.entries(expressions)) {
       try {
         const r = await executor.execute(String(expression), quiet, { silent: true, storeHistory: false, executionCount: count });
@@ -243,7 +242,7 @@ export class Kernel {
     return out;
   }
 
-  private cellIO(request: Envelope, allowStdin: boolean, payload: Content[], signal: AbortSignal): CellIO {
+  private cellIO(request: Envelope, allowStdin: boolean, payload: Content[]): CellIO {
     const parent = request.msg;
     const publish = (type: string, content: Content) => this.wire.publish(type, content, parent);
     const transient = (displayId?: string) => (displayId ? { display_id: displayId } : {});
@@ -255,13 +254,12 @@ export class Kernel {
       update: (displayId: string, bundle: MimeBundle, metadata?: Record<string, unknown>) =>
         publish("update_display_data", { data: bundle, metadata: metadata ?? {}, transient: transient(displayId) }),
       clearOutput: (wait: boolean) => publish("clear_output", { wait }),
-      input: (prompt: string, password: boolean) => this.requestInput(request, allowStdin, prompt, password, signal),
+      input: (prompt: string, password: boolean, signal?: AbortSignal) => this.requestInput(request, allowStdin, prompt, password, signal),
       page: (bundle: MimeBundle) => payload.push({ source: "page", data: bundle, start: 0 }),
-      signal,
     };
   }
 
-  private requestInput(request: Envelope, allowStdin: boolean, prompt: string, password: boolean, signal: AbortSignal): Promise<string> {
+  private requestInput(request: Envelope, allowStdin: boolean, prompt: string, password: boolean, signal?: AbortSignal): Promise<string> {
     if (!allowStdin) {
       return Promise.reject(new UsageError("input is not available here: this front-end sent allow_stdin: false (run the cell in a notebook or console that accepts input)"));
     }
@@ -271,10 +269,11 @@ export class Kernel {
         this.pendingInput = null;
         reject(Object.assign(new Error("input was interrupted"), { name: "Interrupted" }));
       };
-      signal.addEventListener("abort", onAbort, { once: true });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.pendingInput = {
         resolve: (value) => {
-          signal.removeEventListener("abort", onAbort);
+          signal?.removeEventListener("abort", onAbort);
           resolve(value);
         },
         reject,
@@ -293,10 +292,13 @@ export class Kernel {
     pending?.resolve(String(request.msg.content.value ?? ""));
   }
 
-  /** From interrupt_request (the worker already raised the flag) or SIGINT. */
-  private interrupt(): void {
-    this.cellAbort?.abort();
-    void this.executor.then((executor) => executor.interrupt(), () => {});
+  /**
+   * From interrupt_request or SIGINT (the worker raised the flag; `terminatedCell`: it also
+   * stopped that cell's JavaScript by force). The executor owns the cell and its signal; an
+   * executor still loading finds the flag raised and does not start the cell.
+   */
+  private interrupt(terminatedCell?: number): void {
+    void this.executor.then((executor) => executor.interrupt(terminatedCell), () => {});
   }
 
   private historyRows(content: Content) {

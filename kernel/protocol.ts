@@ -12,12 +12,13 @@ export interface CellIO {
   display(bundle: MimeBundle, options?: DisplayOptions): void;
   update(displayId: string, bundle: MimeBundle, metadata?: Record<string, unknown>): void;
   clearOutput(wait: boolean): void;
-  /** input_request on stdin; rejects with a clear error when the client set allow_stdin=false. */
-  input(prompt: string, password: boolean): Promise<string>;
+  /**
+   * input_request on stdin; rejects with a clear error when the client set allow_stdin=false,
+   * and when `signal` (the cell's, from the executor) aborts.
+   */
+  input(prompt: string, password: boolean, signal?: AbortSignal): Promise<string>;
   /** Adds a pager payload ({source: "page", data, start: 0}) to this cell's execute_reply. */
   page(bundle: MimeBundle): void;
-  /** Aborted when the cell is interrupted (interrupt_request or SIGINT). */
-  signal: AbortSignal;
 }
 
 export interface ExecuteOptions {
@@ -49,29 +50,75 @@ export interface Executor {
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult>;
   isComplete(code: string): Promise<{ status: IsCompleteStatus; indent?: string }>;
-  /** Called on the main thread when an interrupt arrives and the event loop is free. */
-  interrupt(): void;
+  /**
+   * Called on the main thread when an interrupt arrives and the event loop is free.
+   * `terminatedCell`: the wire worker already stopped that cell's JavaScript by force (it
+   * had blocked the main thread; the number is InterruptFlag.cell's), so it ends now, without
+   * a grace period.
+   */
+  interrupt(terminatedCell?: number): void;
   /** TypeScript version reported in kernel_info. */
   readonly languageVersion: string;
 }
 
 /**
- * A flag shared between the wire worker and the main thread. The worker raises it on
- * interrupt_request; code compiled from cells checks it at loop heads and after awaits, so a
- * synchronous `while (true)` stops even though the main thread never yields.
+ * The interrupt state shared between the wire worker and the main thread (one
+ * SharedArrayBuffer, read with Atomics, so the worker sees it while a cell blocks the main
+ * thread and compiled cells see the worker's raise without yielding):
+ *
+ * - `raised`: an interrupt is pending; compiled loops and awaits check it.
+ * - `cell`: the number of the cell the executor runs now (0 between cells).
+ * - `running`: user code of that cell may be on the main thread's stack (cleared while
+ *   TypeScript compiles or a module loads). Only then may the worker stop the main thread by
+ *   force: never inside the checker, a module's evaluation, or the kernel's own code.
+ * - `outlived`: the number of an ended cell whose work still runs (the executor gave up
+ *   waiting for it); it may be stopped by force as if it were running.
+ * - pings: the worker counts the pings it posts, the main thread stores the last one it
+ *   handled; an old unanswered ping means the main thread's event loop is stuck.
  */
 export class InterruptFlag {
   readonly view: Int32Array;
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4 * SLOTS)) {
     this.view = new Int32Array(buffer);
   }
   raise(): void {
-    Atomics.store(this.view, 0, 1);
+    Atomics.store(this.view, RAISED, 1);
   }
   clear(): void {
-    Atomics.store(this.view, 0, 0);
+    Atomics.store(this.view, RAISED, 0);
   }
   get raised(): boolean {
-    return Atomics.load(this.view, 0) === 1;
+    return Atomics.load(this.view, RAISED) === 1;
+  }
+  set running(value: boolean) {
+    Atomics.store(this.view, RUNNING, value ? 1 : 0);
+  }
+  get running(): boolean {
+    return Atomics.load(this.view, RUNNING) === 1;
+  }
+  set cell(value: number) {
+    Atomics.store(this.view, CELL, value);
+  }
+  get cell(): number {
+    return Atomics.load(this.view, CELL);
+  }
+  set outlived(value: number) {
+    Atomics.store(this.view, OUTLIVED, value);
+  }
+  get outlived(): number {
+    return Atomics.load(this.view, OUTLIVED);
+  }
+  /** Worker side: the number of a new ping. */
+  ping(): number {
+    return Atomics.add(this.view, PING, 1) + 1;
+  }
+  /** Main side: every ping so far is answered (the event loop is turning). */
+  pong(): void {
+    Atomics.store(this.view, PONG, Atomics.load(this.view, PING));
+  }
+  answered(ping: number): boolean {
+    return Atomics.load(this.view, PONG) >= ping;
   }
 }
+
+const [RAISED, RUNNING, CELL, OUTLIVED, PING, PONG, SLOTS] = [0, 1, 2, 3, 4, 5, 6];

@@ -1,14 +1,16 @@
 /**
  * The kernel's Executor (kernel/protocol.ts): runs TypeScript cells on the main thread.
  *
- * One execution: clear the interrupt flag, point console/display/input at the cell's CellIO,
- * then either answer a help request (pager), run a cell magic, or compile the cell (line
- * magics become calls) and run it. Once interrupted, the cell gets a short grace period to
- * stop on its own, so a cell stuck on a promise that never settles still ends with
- * KeyboardInterrupt when the user asks.
+ * The executor alone sets up a cell: its interrupt state and AbortSignal (one CellInterrupt),
+ * console, display sink and the ambient signal library code sees (lib/cell.ts). Then it either
+ * answers a help request (pager), runs a cell magic, or compiles the cell (line magics become
+ * calls) and runs it. Once interrupted, the cell gets a short grace period to stop on its own,
+ * so a cell stuck on a promise (or a display) that never settles still ends with
+ * KeyboardInterrupt; a cell whose JavaScript the wire worker stopped by force ends at once.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { setCellSignal } from "../../lib/cell.ts";
 import { toMimeBundle } from "../../lib/display/mime.ts";
 import { clearOutput, display } from "../../lib/display/display.ts";
 import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.ts";
@@ -20,11 +22,12 @@ import { CellCompiler } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
 import { HISTORY_DECLARATIONS, HISTORY_NAMES, OutputHistory, capturedOutput, capturingIO, hidesResult, isHistoryName } from "./habits.ts";
+import { CellInterrupt } from "./interrupt.ts";
 import { completeMagicLine } from "./magiccomplete.ts";
 import { cellMagicArgs, magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
 import { topLevelNames } from "./names.ts";
 import { errorOutcome } from "./outcome.ts";
-import { CellRuntime, KeyboardInterrupt, ensureTypeScriptLoader } from "./runtime.ts";
+import { CellRuntime, ensureTypeScriptLoader } from "./runtime.ts";
 import { CellService } from "./service.ts";
 import { symtuneTypes, typeOfValue, type SymtuneTypes } from "./valuetypes.ts";
 
@@ -60,11 +63,9 @@ class TypeScriptExecutor implements Executor {
   private readonly service: CellService;
   private readonly compiler: CellCompiler;
   private readonly runtime: CellRuntime;
+  private readonly interruption: CellInterrupt;
   private io: CellIO | null = null;
   private label = "cell";
-  /** Aborted when this cell is interrupted, by the kernel (io.signal) or by interrupt(). */
-  private signal: AbortSignal = new AbortController().signal;
-  private abort = new AbortController();
   private registry: Registry | null = null;
   private warm: ReturnType<typeof setTimeout> | undefined;
   private readonly runCold: boolean;
@@ -80,15 +81,16 @@ class TypeScriptExecutor implements Executor {
     readonly languageVersion: string,
   ) {
     const dir = options.cwd ?? process.cwd();
-    this.runtime = new CellRuntime(options.flag, PROJECT_ROOT, dir);
+    this.interruption = new CellInterrupt(options.flag);
+    this.runtime = new CellRuntime(this.interruption, PROJECT_ROOT, dir);
     this.service = new CellService(dir, PROJECT_ROOT, globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)));
     this.compiler = new CellCompiler(this.service);
     // No prototype: a user's `let constructor` or `toString` is just a name here.
     this.scope = Object.assign(Object.create(null) as Record<string, unknown>, {
       ...options.globals,
       display,
-      input: (prompt = "", password = false) => this.cellIO().input(String(prompt), Boolean(password)),
-      prompt: (message = "") => this.cellIO().input(String(message), false),
+      input: (prompt = "", password = false) => this.cellIO().input(String(prompt), Boolean(password), this.interruption.signal),
+      prompt: (message = "") => this.cellIO().input(String(message), false, this.interruption.signal),
       [MAGIC_CALL]: (name: string, args: string) => this.magics().then((r) => this.noteStores(() => r.runLineMagic(name, args, this.magicContext()))),
       clear_output: (wait = false) => clearOutput(Boolean(wait)),
     });
@@ -97,7 +99,7 @@ class TypeScriptExecutor implements Executor {
     // `cellSignal` is the running cell's AbortSignal, for library calls that stop cleanly
     // (train({ signal: cellSignal })). A getter, so it follows the cell; assignable like any name.
     Object.defineProperty(this.scope, "cellSignal", {
-      get: () => this.signal,
+      get: () => this.interruption.signal,
       set: (value) => Object.defineProperty(this.scope, "cellSignal", { value, writable: true, enumerable: true, configurable: true }),
       enumerable: true,
       configurable: true,
@@ -110,24 +112,22 @@ class TypeScriptExecutor implements Executor {
   async execute(code: string, io: CellIO, options: ExecuteOptions): Promise<ExecOutcome> {
     if (this.runCold) clearTimeout(this.warm);
     else this.warmUp();
-    this.runtime.begin();
-    this.abort = new AbortController();
-    const abort = this.abort;
+    this.interruption.begin();
     this.io = io;
-    this.signal = AbortSignal.any([io.signal, abort.signal]);
-    // The kernel may abort the cell's own signal; treat it as interrupt() for this cell.
-    io.signal.addEventListener("abort", () => this.io === io && this.abort === abort && this.interrupt(), { once: true });
     this.label = `In [${options.executionCount}]`;
     this.useIO(io);
+    setCellSignal(this.interruption.signal);
     if (options.storeHistory) this.history.input(options.executionCount, code);
     try {
-      const value = await untilInterrupted(this.run(code), abort.signal);
+      // The cell and its display each run guarded: user code may be stopped by force there.
+      const value = await this.interruption.guard(() => this.run(code));
       if (value === undefined || hidesResult(code)) return { status: "ok" };
       if (options.storeHistory) this.history.result(options.executionCount, value);
-      return { status: "ok", result: await toMimeBundle(value) };
+      return { status: "ok", result: await this.interruption.guard(() => this.interruption.userCode(() => toMimeBundle(value))) };
     } catch (error) {
       return errorOutcome(error);
     } finally {
+      this.interruption.end();
       // Magics may define variables (`--as name`); later cells must be able to name them.
       this.service.declareUntyped(Object.keys(this.scope));
       if (this.runCold && !this.service.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
@@ -135,9 +135,8 @@ class TypeScriptExecutor implements Executor {
     }
   }
 
-  interrupt(): void {
-    this.runtime.interrupt();
-    this.abort.abort(new KeyboardInterrupt());
+  interrupt(terminatedCell?: number): void {
+    this.interruption.interrupt(terminatedCell);
   }
 
   // Jupyter counts cursor positions in code points; JavaScript strings in UTF-16 units.
@@ -198,8 +197,8 @@ class TypeScriptExecutor implements Executor {
     const io = this.io;
     const label = this.label;
     const late = (lines: string[]) => io?.stderr(`${label} ran before the type checker was ready; checked now:\n${lines.join("\n")}\n`);
-    const cell = this.compiler.compile(prepareCell(rewriteLineMagics(code, this.knownName(code))), label, late);
-    return await cell.run(this.scope, this.runtime);
+    const cell = await this.interruption.protect(() => this.compiler.compile(prepareCell(rewriteLineMagics(code, this.knownName(code))), label, late));
+    return await this.interruption.userCode(() => cell.run(this.scope, this.runtime));
   }
 
   private async run(code: string): Promise<unknown> {
@@ -218,7 +217,7 @@ class TypeScriptExecutor implements Executor {
       const evaluate = (body: string) => this.evaluate(body === cellMagic.body ? "\n".repeat(headerLines) + body : body);
       const args = cellMagicArgs(cellMagic.name, cellMagic.args, this.knownName(""));
       const argLine = args.startsWith("`") ? String(await this.evaluate(args)) : cellMagic.args;
-      return await this.noteStores(() => registry.runCellMagic(cellMagic.name, argLine, cellMagic.body, { ...ctx, evaluate }));
+      return await this.interruption.userCode(() => this.noteStores(() => registry.runCellMagic(cellMagic.name, argLine, cellMagic.body, { ...ctx, evaluate })));
     }
     return await this.evaluate(code);
   }
@@ -227,7 +226,7 @@ class TypeScriptExecutor implements Executor {
     // Output goes to the cell's current IO, so %%capture can hold it back.
     const io = () => this.cellIO();
     return {
-      signal: this.signal,
+      signal: this.interruption.signal,
       evaluate: (code) => this.evaluate(code),
       display: (value: unknown, options?: DisplayOptions) => void display(value, options),
       print: (text) => io().stdout(text.endsWith("\n") ? text : text + "\n"),
@@ -257,8 +256,10 @@ class TypeScriptExecutor implements Executor {
   /** The magic registry and the built-in magics, loaded on first use. */
   private async magics(): Promise<Registry> {
     if (!this.registry) {
-      await import("../magics/index.ts");
-      this.registry = await import("../magics/registry.ts");
+      this.registry = await this.interruption.protect(async () => {
+        await import("../magics/index.ts");
+        return await import("../magics/registry.ts");
+      });
     }
     return this.registry;
   }
@@ -316,26 +317,4 @@ function toUtf16(code: string, codePoints: number): number {
 function toCodePoints(code: string, utf16: number): number {
   if (!ASTRAL.test(code)) return utf16;
   return [...code.slice(0, utf16)].length;
-}
-
-/** How long an interrupted cell may take to stop on its own (a trainer saving a checkpoint). */
-const INTERRUPT_GRACE_MS = 2000;
-
-/**
- * The cell's own outcome; once interrupted, whatever it settles to within the grace period,
- * else KeyboardInterrupt — so a cell awaiting a promise that never settles still ends.
- */
-function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      timer = setTimeout(() => reject(new KeyboardInterrupt()), INTERRUPT_GRACE_MS);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => {
-      signal.removeEventListener("abort", onAbort);
-      clearTimeout(timer);
-    });
-  });
 }

@@ -7,57 +7,38 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
-import type { InterruptFlag } from "../protocol.ts";
+import type { CellInterrupt } from "./interrupt.ts";
 
-/** Raised in cell code when the user interrupts, as IPython's KeyboardInterrupt. */
-export class KeyboardInterrupt extends Error {
-  override name = "KeyboardInterrupt";
-  constructor() {
-    super("Execution interrupted");
-  }
-}
+export { KeyboardInterrupt } from "./interrupt.ts";
 
+/**
+ * What compiled cells call. Interrupt checks delegate to the executor's one CellInterrupt;
+ * the rest resolves and loads the cell's imports.
+ */
 export class CellRuntime {
-  /** Incremented per execution; an `await` remembers the epoch it started in. */
-  epoch = 0;
-  private readonly interruptedEpochs = new Set<number>();
-  private aborted = false;
   /** Local files imported so far → the modification time they were loaded at. */
   private readonly versions = new Map<string, number>();
 
   constructor(
-    private readonly flag: InterruptFlag,
+    private readonly interruption: CellInterrupt,
     private readonly projectRoot: string,
     /** The notebook's directory: relative imports resolve from here. */
     private readonly dir: string,
   ) {}
 
-  /** A new execution: clears the shared flag and the previous cell's interrupt. */
-  begin(): number {
-    this.flag.clear();
-    this.aborted = false;
-    return ++this.epoch;
+  /** The execution an `await` started in (compiled cells read it before awaiting). */
+  get epoch(): number {
+    return this.interruption.epoch;
   }
 
-  /** The current execution was interrupted (from the main thread). */
-  interrupt(): void {
-    this.aborted = true;
-    this.interruptedEpochs.add(this.epoch);
-  }
-
-  get interrupted(): boolean {
-    return this.aborted || this.flag.raised;
-  }
-
-  /** At every loop head. Reads the shared flag, so it works while the main thread is blocked. */
+  /** At every loop head. */
   check(): void {
-    if (this.aborted || this.flag.raised) throw new KeyboardInterrupt();
+    this.interruption.check();
   }
 
   /** After every await: `after(epochBefore, await x)`. */
   after<T>(epoch: number, value: T): T {
-    if (this.aborted || this.flag.raised || this.interruptedEpochs.has(epoch)) throw new KeyboardInterrupt();
-    return value;
+    return this.interruption.after(epoch, value);
   }
 
   /**
@@ -87,7 +68,7 @@ export class CellRuntime {
 
   /** Loads a cell's static import. */
   async load(specifier: string, importer: (specifier: unknown) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    return await importer(this.specifier(specifier));
+    return await this.interruption.protect(() => importer(this.specifier(specifier)));
   }
 
   /**

@@ -16,10 +16,12 @@ export type ToWorker =
   | { kind: "close" };
 
 export type FromWorker =
-  | { kind: "ready" }
+  | { kind: "ready"; sigint: boolean }
   | { kind: "failed"; message: string }
   | { kind: "request"; channel: RequestChannel; ids: Uint8Array[]; msg: Message; arrived: number }
   | { kind: "interrupt" }
+  | { kind: "ping" }
+  | { kind: "terminated"; cell: number }
   | { kind: "orphaned" }
   | { kind: "closed" };
 
@@ -28,7 +30,8 @@ export type Arrived = Envelope & { arrived: number };
 
 export interface WireHandlers {
   request(channel: RequestChannel, request: Arrived): void;
-  interrupt(): void;
+  /** `terminatedCell`: the worker stopped that cell's JavaScript by force (wire/stopper.ts). */
+  interrupt(terminatedCell?: number): void;
   /** The process that started the kernel (JPY_PARENT_PID) is gone. */
   orphaned(): void;
 }
@@ -53,6 +56,8 @@ function workerSource(): string {
 
 export class Wire {
   private closed: Promise<void> | null = null;
+  /** The socket worker watches SIGINT itself (so a blocked main thread still hears it). */
+  watchesSigint = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -76,6 +81,7 @@ export class Wire {
         switch (message.kind) {
           case "ready":
             worker.off("error", reject);
+            wire.watchesSigint = message.sigint;
             worker.on("error", (error) => console.error(`symtune kernel: socket worker failed: ${error.stack}`));
             resolve(wire);
             break;
@@ -86,7 +92,14 @@ export class Wire {
             handlers.request(message.channel, { ids: message.ids, msg: message.msg, arrived: message.arrived });
             break;
           case "interrupt":
+            options.flag.pong();
             handlers.interrupt();
+            break;
+          case "ping":
+            options.flag.pong(); // the main thread's event loop turns (wire/stopper.ts)
+            break;
+          case "terminated":
+            handlers.interrupt(message.cell);
             break;
           case "orphaned":
             handlers.orphaned();

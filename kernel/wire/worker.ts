@@ -12,6 +12,7 @@ import * as zmq from "zeromq";
 import { InterruptFlag } from "../protocol.ts";
 import { endpoint, type Channel, type ConnectionInfo } from "./connection.ts";
 import { makeHeader, parse, serialize, SignatureHistory, Signer, wallClock, type Content, type Envelope, type Message } from "./message.ts";
+import { MainThreadStopper } from "./stopper.ts";
 import type { FromWorker, ToWorker } from "./wire.ts";
 
 interface WorkerData {
@@ -27,6 +28,7 @@ const signer = new Signer(connection.key, connection.signature_scheme);
 const flag = new InterruptFlag(flagBuffer);
 const signatures = new SignatureHistory();
 const post = (message: FromWorker) => port.postMessage(message);
+const stopper = new MainThreadStopper(flag, (kind, cell) => post(kind === "terminated" ? { kind, cell: cell! } : { kind }));
 
 const STREAM_BATCH_MS = 10;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -140,9 +142,8 @@ function answerInWorker(channel: Channel, request: Envelope): boolean {
     return true;
   }
   if (type === "interrupt_request" && channel === "control") {
-    flag.raise();
     reply(channel, request, "interrupt_reply", { status: "ok" });
-    post({ kind: "interrupt" });
+    stopper.interrupt();
     return true;
   }
   return false;
@@ -182,6 +183,7 @@ function close(): Promise<void> {
   closed ??= (async () => {
     await Promise.all(Object.values(outboxes).map((o) => o.flushed()));
     for (const socket of Object.values(sockets)) socket.close();
+    stopper.close();
     post({ kind: "closed" });
   })();
   return closed;
@@ -226,7 +228,7 @@ async function start(): Promise<void> {
   void serve("stdin", sockets.stdin);
   void heartbeat();
   watchParent();
-  post({ kind: "ready" });
+  post({ kind: "ready", sigint: stopper.watchSigint() });
 }
 
 void start();

@@ -14,6 +14,7 @@
  * gradient stops the run with a TrainingError; the model is restored from the last good
  * checkpoint (a checkpoint is only written after a forward pass shows finite loss).
  */
+import { cellSignal } from "../cell.ts";
 import * as tf from "@tensorflow/tfjs";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -246,7 +247,9 @@ class Training {
   }
 }
 
-export async function train(options: TrainOptions): Promise<TrainResult> {
+export async function train(given: TrainOptions): Promise<TrainResult> {
+  // Started from a notebook cell without a signal: the cell's, so an interrupt always stops it.
+  const options = given.signal ? given : { ...given, signal: cellSignal() };
   const config = resolveTrainConfig(pickTrainConfig(options));
   const { model, tokenizer } = options;
   if (tokenizer.vocabSize > model.config.vocabSize) {

@@ -31,7 +31,6 @@ export function recordingIO(answers: string[] = []): { io: CellIO; seen: Recorde
       return answers.shift() ?? "";
     },
     page: (bundle) => void seen.pages.push(bundle),
-    signal: new AbortController().signal,
   };
   return { io, seen };
 }

@@ -131,14 +131,14 @@ describe("cellSignal", () => {
   });
 });
 
-describe("the kernel's own abort", () => {
-  it("interrupts the cell when the kernel aborts the CellIO signal", async () => {
-    const { recordingIO } = await import("./helpers.ts");
-    const { io } = recordingIO();
-    const controller = new AbortController();
-    const cell = executor.execute("while (true) { await new Promise((r) => setTimeout(r, 5)); }", { ...io, signal: controller.signal }, { silent: false, storeHistory: true, executionCount: 99 });
+describe("a cell stopped by force", () => {
+  it("ends at once, without the grace period, when the wire worker reports it terminated the cell", async () => {
+    const cell = run(executor, "await new Promise(() => {});");
     await new Promise((r) => setTimeout(r, 50));
-    controller.abort();
+    const started = Date.now();
+    executor.interrupt(flag.cell); // the running cell's number, as the wire worker reports it
     expect(await cell).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
+    // The cooperative path would wait 2 s for the cell to settle on its own.
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 });

@@ -9,7 +9,9 @@ import type { KernelProcess } from "../../kernel/runner/launch.ts";
 import { startKernel, textOf, until } from "./helpers.ts";
 
 const SYNC_LOOP = "while (true) {}";
-const ASYNC_LOOP = "while (true) { await new Promise((r) => setTimeout(r, 10)); steps++; }";
+// Prints once it has stepped, so the test interrupts a loop that is really running (a slow
+// first compile on a busy machine must not pass for a loop that never advanced).
+const ASYNC_LOOP = "let announced = false;\nwhile (true) { await new Promise((r) => setTimeout(r, 10)); steps++; if (!announced) { announced = true; console.log('stepping'); } }";
 
 describe("interrupt (real executor)", () => {
   let kernel: KernelProcess;
@@ -24,8 +26,10 @@ describe("interrupt (real executor)", () => {
   /** Starts `code`, waits until the kernel is running it, interrupts it with `how`. */
   async function runAndInterrupt(code: string, how: () => unknown): Promise<ExecuteResult> {
     let started = false;
+    const waitFor = code.includes("console.log('stepping')") ? "stepping" : null;
     const stop = kernel.client.onIopub((m) => {
-      if (m.header.msg_type === "execute_input" && m.content.code === code) started = true;
+      if (waitFor === null && m.header.msg_type === "execute_input" && m.content.code === code) started = true;
+      if (waitFor !== null && m.header.msg_type === "stream" && String(m.content.text).includes(waitFor)) started = true;
     });
     const running = kernel.client.execute(code);
     await until(() => (started ? true : undefined), "the cell to start");
