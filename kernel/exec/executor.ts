@@ -27,6 +27,7 @@ import { completeMagicLine } from "./magiccomplete.ts";
 import { cellMagicArgs, magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
 import { topLevelNames } from "./names.ts";
 import { errorOutcome } from "./outcome.ts";
+import { isDeclarableName } from "./storable.ts";
 import { CellRuntime, ensureTypeScriptLoader } from "./runtime.ts";
 import { CellService } from "./service.ts";
 import { symtuneTypes, typeOfValue, type SymtuneTypes } from "./valuetypes.ts";
@@ -299,7 +300,8 @@ class TypeScriptExecutor implements Executor {
   private declareStored(): void {
     if (this.stored.size === 0) return;
     // A name a cell declares keeps the cell's type (a magic body assigning it changes nothing).
-    const stored = [...this.stored].filter(([name, value]) => this.scope[name] === value && !this.compiler.declaredByCell(name));
+    // A reserved or internal name (`await`, `__symtune_magic`) declared would break every later cell.
+    const stored = [...this.stored].filter(([name, value]) => isDeclarableName(name) && this.scope[name] === value && !this.compiler.declaredByCell(name));
     this.stored.clear();
     const types = () => (this.types ??= symtuneTypes(this.service));
     const typed = stored.map(([name, value]) => [name, typeOfValue(value, types)] as [string, string]).filter(([, type]) => type !== "any");
