@@ -66,7 +66,7 @@ function checkTour(cells: Cell[]): void {
   expect(html.some((h) => h.includes("<table") && h.includes("&quot;scan&quot;: 200 rows")), "the scan collection as an HTML table").toBe(true);
   expect(text).toContain("Symbol-evol: renamed 200 of 200 rows");
   expect(text).toContain("same rows as %evol: true");
-  expect(text).toMatch(/%train injection → model\n[\s\S]*completed\s+200/);
+  expect(text).toMatch(/injection → model\n[\s\S]*completed\s+200/); // the %train result displays its summary
   expect(text).toMatch(/regex\s+execution\s+60/);
   expect(outputs.some((o) => o.output_type === "execute_result" && o.data?.[PLOTLY] !== undefined), "a %plot figure as a cell result").toBe(true);
   expect(text).toMatch(/1 run\(s\) in .*runs/);
