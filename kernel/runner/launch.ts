@@ -116,11 +116,15 @@ export class KernelProcess {
     this.child.kill(name);
   }
 
-  /** A polite shutdown_request; kills the process if it has not exited 5 s later. */
+  /**
+   * A polite shutdown_request; kills the process if it has not exited 5 s later. A kernel
+   * that never answers (its cell ignores every interrupt) gets the same 5 s, not forever.
+   */
   async shutdown(): Promise<Message | null> {
     let reply: Message | null = null;
     if (this.alive) {
-      reply = await Promise.race([this.client.shutdown(false), this.exited.then(() => null)]);
+      const noAnswer = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000).unref());
+      reply = await Promise.race([this.client.shutdown(false), this.exited.then(() => null), noAnswer]);
       const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
       await this.exited;
       clearTimeout(timer);

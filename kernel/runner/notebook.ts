@@ -47,6 +47,17 @@ export function readNotebook(path: string): Notebook {
     throw new DataError(`not an nbformat 4 notebook (nbformat is ${JSON.stringify(nb?.nbformat)}; open and save it in Jupyter to upgrade)`, { file: path, field: "nbformat" });
   }
   nb.metadata ??= {};
+  for (const [i, cell] of nb.cells.entries()) {
+    const where = { file: path, field: `cells[${i}]` };
+    if (cell === null || typeof cell !== "object" || Array.isArray(cell)) throw new DataError(`cell ${i + 1} is not an object`, where);
+    if (!["code", "markdown", "raw"].includes(cell.cell_type)) {
+      throw new DataError(`cell ${i + 1} has cell_type ${JSON.stringify(cell.cell_type)} (code, markdown or raw)`, { file: path, field: `cells[${i}].cell_type` });
+    }
+    const source: unknown = cell.source;
+    if (typeof source !== "string" && !(Array.isArray(source) && source.every((line) => typeof line === "string"))) {
+      throw new DataError(`cell ${i + 1}'s source is not text (a string or a list of strings)`, { file: path, field: `cells[${i}].source` });
+    }
+  }
   // 4.5 requires unique cell ids; older notebooks get fresh ones.
   const seen = new Set<string>();
   for (const cell of nb.cells) {

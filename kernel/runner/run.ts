@@ -119,8 +119,10 @@ async function executeWithin(kernel: KernelProcess, code: string, timeoutS: numb
   const first = await Promise.race([run, died, timeout]);
   clearTimeout(timer);
   if (first !== "timeout") return first;
-  await kernel.client.interrupt();
-  await Promise.race([run, died, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  // Bounded at every step: a kernel that ignores the interrupt is shut down (killed if need be) by the caller.
+  const grace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+  await Promise.race([kernel.client.interrupt(), died, grace(5_000)]).catch(() => {});
+  await Promise.race([run, died, grace(10_000)]).catch(() => {});
   return { content: {} as Record<string, any>, timedOut: true };
 }
 
