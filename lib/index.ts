@@ -71,6 +71,7 @@ export { inductionProbe, scoreChoices, choiceAccuracy, copyGate, accuracyGate, f
 // Figures.
 export * from "./plot/figure.ts";
 export * from "./plot/builders.ts";
+export * from "./plot/curves.ts";
 export * from "./plot/live.ts";
 export * from "./plot/static.ts";
 

@@ -4,7 +4,7 @@
  * SVG); --save also writes it to a file (.svg, .png, .html, .json).
  */
 import { UsageError } from "../../lib/errors.ts";
-import { storeAs } from "./scope.ts";
+import { storeAs, valueOrName } from "./scope.ts";
 import { registerMagic } from "./registry.ts";
 
 const KINDS = ["scatter", "icl", "flipped", "ablation", "bars", "curves"] as const;
@@ -47,14 +47,9 @@ registerMagic({
     const kind = args.kind as (typeof KINDS)[number];
     let figure;
     if (kind === "curves") {
-      const { openRun } = await import("../../lib/runs/registry.ts");
-      const series = sources.map((source) => {
-        // A %train result variable stands for its run.
-        const held = ctx.scope[source] as { runId?: unknown } | undefined;
-        const run = openRun(held && typeof held.runId === "string" ? held.runId : source);
-        return { name: `${run.record.name} (${run.id})`, ...run.lossCurve() };
-      });
-      figure = builders.trainingCurves(series, { title: title ?? "Training loss", logY: args.log as boolean });
+      // A %train result variable stands for its run; other words are run ids or prefixes.
+      const { runCurves } = await import("../../lib/plot/curves.ts");
+      figure = runCurves(sources.map((s) => valueOrName(s, ctx.scope) as string), { title, logY: args.log as boolean });
     } else {
       // Every other kind draws the rows of one results variable.
       const build = {

@@ -12,6 +12,7 @@ import { openCollection } from "../../lib/collections/registry.ts";
 import type { EvalReport } from "../../lib/eval/evaluate.ts";
 import { evaluateModel } from "../../lib/eval/model.ts";
 import { symbolicVsGeneral } from "../../lib/plot/builders.ts";
+import { runCurves } from "../../lib/plot/curves.ts";
 import type { Figure } from "../../lib/plot/figure.ts";
 import { runsListTable } from "../../lib/runs/views.ts";
 import { trainStage, type StageResult } from "../../lib/train/stages.ts";
@@ -68,7 +69,7 @@ describe("each magic's job, both ways (magic and plain TypeScript give the same 
     expect(magic.rows).toEqual(plain.rows);
   });
 
-  it("%train = trainStage, and %eval = evaluateModel", async () => {
+  it("%train = trainStage, %eval = evaluateModel, %plot curves = runCurves", async () => {
     const line = "--stage injection --data scan --steps 2 --batch-size 4 --seed 1 --block-size 64 --as model";
     const magic = (await runLineMagic("train", line, ctx())) as StageResult;
     const plain = await trainStage("injection", { data: scope.scan as Collection, steps: 2, batchSize: 4, seed: 1, model: { blockSize: 64 }, live: false });
@@ -81,6 +82,8 @@ describe("each magic's job, both ways (magic and plain TypeScript give the same 
     const direct = (await evaluateModel(plain, { on: scope.few as Collection["rows"], name: "few" })) as EvalReport;
     expect(report.scored.map((s) => s.prediction)).toEqual(direct.scored.map((s) => s.prediction));
     expect(report.accuracy).toBe(direct.accuracy);
+    const curves = (await runLineMagic("plot", "curves model --title loss", ctx())) as Figure;
+    expect(curves.toJSON()).toEqual(runCurves([magic], { title: "loss" }).toJSON());
     magic.model.dispose();
     plain.model.dispose();
   });
