@@ -44,7 +44,7 @@ const actions: Record<string, Action> = {
   },
   export: async (a, _ctx, target) => {
     const written = await (await target()).export(need("give the file to write with --out FILE", a.out), a.layout as "prompt-completion");
-    return `wrote ${written.rows} rows (${written.bytes} bytes, ${a.layout} layout) to ${written.file}`;
+    return `wrote ${written.rows} rows (${written.bytes} bytes, ${a.layout} layout) to ${written.file}${written.replaced ? " (replaced the file that was there)" : ""}`;
   },
 };
 

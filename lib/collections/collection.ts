@@ -9,7 +9,7 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import { displaySymbol, type Displayable, type MimeBundle } from "../display/protocol.ts";
 import { UsageError } from "../errors.ts";
-import { tempSibling } from "../files.ts";
+import { checkDestination, tempSibling } from "../files.ts";
 import { toJsonLine, toPrompt, JSONL_LAYOUTS, type JsonlLayout } from "../prompts/format.ts";
 import { Rng } from "../rng.ts";
 import { table, type Table } from "../display/table.ts";
@@ -224,8 +224,9 @@ export class Collection implements Iterable<Row>, Displayable {
   }
 
   /** Writes JSONL to `file` as a stream (no whole-file string); creates parent folders. */
-  async export(file: string, layout: JsonlLayout = "prompt-completion"): Promise<{ file: string; rows: number; bytes: number }> {
+  async export(file: string, layout: JsonlLayout = "prompt-completion"): Promise<{ file: string; rows: number; bytes: number; replaced: boolean }> {
     checkLayout(layout);
+    const { replaced } = checkDestination(file);
     const cannotWrite = (error: unknown) => new UsageError(`cannot write ${file}: ${(error as Error).message}`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true }).catch((error) => {
       throw cannotWrite(error);
@@ -249,7 +250,7 @@ export class Collection implements Iterable<Row>, Displayable {
       await rm(partial, { force: true, recursive: false }).catch(() => undefined);
       throw cannotWrite(failure);
     }
-    return { file, rows: this.size, bytes };
+    return { file, rows: this.size, bytes, replaced };
   }
 
   /** One line: name, rows, tasks (and skipped rows) — what `%collection load --quiet` shows. */

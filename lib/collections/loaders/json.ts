@@ -6,14 +6,16 @@
  */
 import { readFile } from "node:fs/promises";
 import { DataError, UsageError } from "../../errors.ts";
+import { decodeUtf8 } from "./lines.ts";
 import { typeName } from "./layout.ts";
 
 export type JsonFileContent = { kind: "array"; items: unknown[]; lines: number[] } | { kind: "jsonl" };
 
 export async function readJsonFile(file: string): Promise<JsonFileContent> {
-  let text = await readFile(file, "utf8").catch((error: Error) => {
+  const bytes = await readFile(file).catch((error: Error) => {
     throw new UsageError(`cannot read ${file}: ${error.message}`);
   });
+  let text = decodeUtf8(bytes, file, 1);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let value: unknown;
   try {

@@ -4,7 +4,7 @@
  * one await per megabyte, not per row, keeps parsing above 100k rows/s.
  */
 import { createReadStream, type ReadStream } from "node:fs";
-import { UsageError } from "../../errors.ts";
+import { DataError, UsageError } from "../../errors.ts";
 
 export interface LineBatch {
   /** 1-based number of the first line in `lines`. */
@@ -28,7 +28,7 @@ export async function* readLineBatches(file: string, chunkBytes = 1 << 20): Asyn
     }
     const whole = carry.length ? Buffer.concat([carry, chunk.subarray(0, lastNewline)]) : chunk.subarray(0, lastNewline);
     carry = Buffer.from(chunk.subarray(lastNewline + 1));
-    let text = whole.toString("utf8");
+    let text = decodeUtf8(whole, file, lineNo);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark
       first = false;
@@ -39,9 +39,36 @@ export async function* readLineBatches(file: string, chunkBytes = 1 << 20): Asyn
     lineNo += lines.length;
   }
   if (carry.length) {
-    let text = carry.toString("utf8");
+    let text = decodeUtf8(carry, file, lineNo);
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     yield { firstLine: lineNo, lines: [text.endsWith("\r") ? text.slice(0, -1) : text] };
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Text of `bytes`, which start at line `firstLine` of `file`. Invalid UTF-8 is a DataError
+ * naming the line, never a silent U+FFFD in the data.
+ */
+export function decodeUtf8(bytes: Buffer, file: string, firstLine: number): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    let line = firstLine;
+    let start = 0;
+    for (;;) {
+      const end = bytes.indexOf(NEWLINE, start);
+      const slice = bytes.subarray(start, end === -1 ? bytes.length : end);
+      try {
+        strictUtf8.decode(slice);
+      } catch {
+        throw new DataError("not valid UTF-8 text (save the file as UTF-8)", { file, line });
+      }
+      if (end === -1) throw new DataError("not valid UTF-8 text (save the file as UTF-8)", { file, line });
+      start = end + 1;
+      line++;
+    }
   }
 }
 
