@@ -70,6 +70,9 @@ class TypeScriptExecutor implements Executor {
   private registry: Registry | null = null;
   private warm: ReturnType<typeof setTimeout> | undefined;
   private readonly runCold: boolean;
+  /** Whether symtune and the magics are still to be loaded in an idle moment (cold mode). */
+  private preload: boolean;
+  private busy = false;
   private readonly history: OutputHistory;
   /** Values magics stored (`--as`), to declare with their real types once the checker can. */
   private stored = new Map<string, unknown>();
@@ -107,12 +110,14 @@ class TypeScriptExecutor implements Executor {
     });
     this.kernelNames = new Set(Object.keys(this.scope));
     this.runCold = options.coldCells === "run";
+    this.preload = this.runCold && process.env.SYMTUNE_PRELOAD !== "0";
     if (options.warmUp !== false) this.scheduleWarmUp(this.runCold ? WARM_WHEN_IDLE_MS : 0);
   }
 
   async execute(code: string, io: CellIO, options: ExecuteOptions): Promise<ExecOutcome> {
     if (this.runCold) clearTimeout(this.warm);
     else this.warmUp();
+    this.busy = true;
     this.interruption.begin();
     this.io = io;
     this.label = `In [${options.executionCount}]`;
@@ -129,6 +134,7 @@ class TypeScriptExecutor implements Executor {
       return errorOutcome(error);
     } finally {
       this.interruption.end();
+      this.busy = false;
       // Magics may define variables (`--as name`); later cells must be able to name them.
       this.service.declareUntyped(Object.keys(this.scope));
       if (this.runCold && !this.service.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
@@ -272,14 +278,28 @@ class TypeScriptExecutor implements Executor {
 
   private scheduleWarmUp(delayMs: number): void {
     clearTimeout(this.warm);
-    this.warm = setTimeout(() => this.warmUp(), delayMs);
+    this.warm = setTimeout(() => void this.idleWork(), delayMs);
     this.warm.unref?.();
+  }
+
+  /**
+   * What the kernel does when idle: load symtune and the magics (nearly every notebook's first
+   * import and magic; ~1.2 s of CPU, mostly tfjs), then warm the type checker.
+   */
+  private async idleWork(): Promise<void> {
+    if (this.preload) {
+      this.preload = false;
+      await Promise.all([import("../../lib/index.ts"), this.magics()]).catch(() => {});
+      if (this.busy) return; // a cell came: the checker warms at the next idle moment
+    }
+    this.warmUp();
   }
 
   private warmUp(): void {
     clearTimeout(this.warm);
     if (this.service.warm) return;
-    this.service.warmUp();
+    // An interactive kernel warms when idle, so it can afford symtune's sources too.
+    this.service.warmUp(this.runCold);
     this.compiler.catchUp();
     this.declareStored();
   }

@@ -105,9 +105,19 @@ export class CellService {
   warm = false;
   private light: TS.Program | undefined;
 
-  /** Parses lib and @types once, so a cell does not pay for it. */
-  warmUp(): void {
+  /**
+   * Parses lib and @types once, so a cell does not pay for it. With `library`, also symtune's
+   * own sources and their packages' types (the first `import … from "symtune"` cell's cost),
+   * kept in every later program through a type-only import in the declarations module.
+   */
+  warmUp(library = false): void {
     if (this.warm) return;
+    if (library) {
+      const preload = 'import type * as __symtune_library from "symtune";\n';
+      this.setCell(preload, new Set(["__symtune_library"]));
+      this.service.getSemanticDiagnostics(this.cellFile);
+      this.commit(preload, new Set(["__symtune_library"]));
+    }
     this.setCell("");
     this.service.getSemanticDiagnostics(this.cellFile);
     this.warm = true;
