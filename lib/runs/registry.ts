@@ -4,12 +4,15 @@
  *   config.json    what was asked for: stage, config, seed, backend, parent run, created
  *   metrics.jsonl  one MetricRecord a line (metrics.ts): {kind: "step", step, loss, ...} or {kind: "eval", step, ...}
  *   summary.json   written when the run ends: status, wall time, final metrics
+ *   owner.json     the process running it (host, pid, its start time): a run with no summary
+ *                  whose process is gone shows as "died", not "running" forever
  *   checkpoints/   the trainer's checkpoints
  * Notebooks record the ids of the runs they plotted.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { DataError, UsageError } from "../errors.ts";
 import { displaySymbol, type MimeBundle } from "../display/protocol.ts";
 import { table, type TableRow } from "../display/table.ts";
@@ -118,7 +121,7 @@ export function runOverview(run: Run): TableRow {
     seed: run.record.seed,
     backend: run.record.backend,
     parent: run.record.parent ?? "",
-    status: s?.status ?? "running",
+    status: s?.status ?? liveStatus(run.dir),
     steps: s?.steps ?? null,
     final_loss: s?.finalLoss ?? null,
     wall_s: s ? s.wallSeconds : null,
@@ -155,7 +158,48 @@ export function createRun(config: RunConfig, root = runsDir()): Run {
   const record: RunRecord = { id, created: now.toISOString(), ...config };
   writeJsonAtomic(join(dir, "config.json"), record);
   writeFileSync(join(dir, "metrics.jsonl"), "");
+  writeJsonAtomic(join(dir, "owner.json"), currentOwner());
   return new Run(dir, record);
+}
+
+/** Who runs a run: enough to tell later whether that process still lives. */
+interface Owner {
+  host: string;
+  pid: number;
+  /** The process's start time in clock ticks since boot (Linux), so a reused pid is not taken for it. */
+  started: string | null;
+}
+
+function processStart(pid: number): string | null {
+  try {
+    // Field 22 of /proc/PID/stat; the command name (field 2) may hold spaces, so count from its ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function currentOwner(): Owner {
+  return { host: hostname(), pid: process.pid, started: processStart(process.pid) };
+}
+
+/** "running" while the owning process lives; "died" once it is gone without a summary. */
+export function liveStatus(dir: string): "running" | "died" {
+  let owner: Owner;
+  try {
+    owner = JSON.parse(readFileSync(join(dir, "owner.json"), "utf8")) as Owner;
+  } catch {
+    return "running"; // a run from before owner.json: nothing to check against
+  }
+  if (owner.host !== hostname()) return "running"; // another machine's process: cannot tell
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return "died";
+  }
+  const started = processStart(owner.pid);
+  return owner.started !== null && started !== null && started !== owner.started ? "died" : "running";
 }
 
 /** Opens a run by id (or by a unique id prefix). */
