@@ -1,5 +1,5 @@
 /**
- * `symtune effects [--effect NAME] [--seeds LIST] [--size quick|full] [--json] [--out FILE]`:
+ * `symtune effects [--effect NAME[,NAME...]] [--seeds LIST] [--size quick|full] [--json] [--out FILE]`:
  * runs the effects (all, or one), prints per effect, per seed and overall: treatment, control,
  * difference, 95% interval and verdict. With --json it also writes the results file
  * (default results/effects.json), replacing the entries of the effects it ran and keeping the
@@ -21,7 +21,7 @@ import { EFFECTS, effectNames } from "./registry.ts";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const RESULTS_FILE = resolve(ROOT, "results/effects.json");
 
-const USAGE = `usage: symtune effects [--effect NAME] [--seeds 0,1,2] [--size quick|full] [--json] [--out FILE]
+const USAGE = `usage: symtune effects [--effect NAME[,NAME...]] [--seeds 0,1,2] [--size quick|full] [--json] [--out FILE]
        symtune effects --merge A.json B.json ... [--out FILE]
   effects: ${effectNames().join(", ")}`;
 
@@ -76,7 +76,7 @@ async function run(argv: string[]): Promise<number> {
   if (!EFFECT_SIZES.includes(size)) throw new UsageError(`--size must be quick or full, not "${values.size}"`);
   const seeds = parseSeeds(values.seeds as string);
   // A comma list runs several effects in one process (flipped-labels,unseen-tasks share their arms).
-  const names = values.effect === undefined ? effectNames() : (values.effect as string).split(",");
+  const names = values.effect === undefined ? effectNames() : (values.effect as string).split(",").map((n) => n.trim());
   const unknown = names.find((n) => !effectNames().includes(n));
   if (unknown !== undefined) throw new UsageError(`unknown effect "${unknown}"; the effects are ${effectNames().join(", ")}`);
   const chosen = EFFECTS.filter((e) => names.includes(e.name));

@@ -40,7 +40,7 @@ export interface SymbolEvolSize {
 
 export const SYMBOL_EVOL_SIZES: Record<EffectSize, SymbolEvolSize> = {
   quick: { preset: "tiny", blockSize: 256, batchSize: 8, lr: 2e-3, steps: 40, trainRows: 300, testRows: 24, rate: 0.5 },
-  full: { preset: "tiny", blockSize: 256, batchSize: 16, lr: 2e-3, steps: 500, trainRows: 1500, testRows: 100, rate: 0.5 },
+  full: { preset: "tiny", blockSize: 256, batchSize: 16, lr: 2e-3, steps: 300, trainRows: 1200, testRows: 100, rate: 0.5 },
 };
 
 const ORIGINAL = ["I_WALK", "I_LOOK", "I_RUN", "I_JUMP", "I_TURN_LEFT", "I_TURN_RIGHT"];
