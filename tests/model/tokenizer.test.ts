@@ -46,7 +46,7 @@ describe("CharTokenizer", () => {
 
   it("rejects an unknown spec kind with the field named", () => {
     expect(() => tokenizerFromSpec({ kind: "sentencepiece" }, "ckpt/config.json")).toThrow(
-      new DataError('unknown tokenizer kind "sentencepiece"; expected "byte", "char" or "hf".', { file: "ckpt/config.json", field: "kind" }),
+      new DataError('unknown tokenizer kind "sentencepiece"; expected "byte", "char", "hf" or "word".', { file: "ckpt/config.json", field: "kind" }),
     );
   });
 });
