@@ -96,12 +96,27 @@ function pruneCheckpoints(root: string, newest: string, keep: number): void {
   }
 }
 
-/** The newest complete step directory under `root`, or undefined when there is none. */
+/**
+ * The newest complete step directory under `root`, or undefined when there is none. `latest`
+ * names it; when a crash left `latest` naming a folder that is not there (a same-step re-save
+ * stopped between its two renames), the newest complete folder on disk is used instead — a
+ * step folder, or the previous copy of a step set aside during a re-save (`.old-step-…`), both
+ * complete when written. Unfinished temporary folders are never used.
+ */
 export function latestCheckpoint(root: string): string | undefined {
   const pointer = join(root, "latest");
-  if (!existsSync(pointer)) return undefined;
-  const dir = join(root, readFileSync(pointer, "utf8").trim());
-  return existsSync(dir) ? dir : undefined;
+  if (existsSync(pointer)) {
+    const dir = join(root, readFileSync(pointer, "utf8").trim());
+    if (existsSync(join(dir, "config.json")) && existsSync(join(dir, "model.safetensors"))) return dir;
+  }
+  if (!existsSync(root)) return undefined;
+  const candidates = readdirSync(root)
+    .map((name) => ({ name, step: /^(?:\.old-)?step-(\d{8})(?:-\d+)?$/.exec(name)?.[1] }))
+    .filter((c): c is { name: string; step: string } => c.step !== undefined)
+    .filter((c) => existsSync(join(root, c.name, "config.json")) && existsSync(join(root, c.name, "model.safetensors")))
+    // Newest step first; a step folder before a set-aside copy of the same step.
+    .sort((a, b) => (a.step === b.step ? Number(a.name.startsWith(".")) - Number(b.name.startsWith(".")) : a.step < b.step ? 1 : -1));
+  return candidates[0] ? join(root, candidates[0].name) : undefined;
 }
 
 /** Resolves a checkpoint root (via `latest`) or a step directory to the step directory. */
