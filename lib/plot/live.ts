@@ -24,7 +24,11 @@ export interface LiveCurveOptions {
   minIntervalMs?: number;
   /** The cell's interrupt: once aborted, the final figure goes out without a static image. */
   signal?: AbortSignal;
-  /** The most the final figure waits for its static image (default 3000 ms). */
+  /**
+   * The most the final figure waits for its static image: default 3000 ms in an interactive
+   * kernel; no limit headless (`symtune run`), where the saved notebook needs the image and
+   * only an interrupt may cut it short.
+   */
   staticTimeoutMs?: number;
 }
 
@@ -84,7 +88,7 @@ export class LiveCurve {
         plotlyJs: "none",
         staticImage: final,
         signal: this.options.signal,
-        staticTimeoutMs: this.options.staticTimeoutMs ?? 3000,
+        staticTimeoutMs: this.options.staticTimeoutMs ?? (process.env.SYMTUNE_HEADLESS === "1" ? undefined : 3000),
       });
       if (!this.handle) {
         // plotly.js goes in its own output: in-place updates replace the figure's output.
