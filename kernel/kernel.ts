@@ -13,7 +13,7 @@ import { UsageError } from "../lib/errors.ts";
 import { CommManager } from "./comm.ts";
 import { errorOutcome } from "./exec/outcome.ts";
 import { History } from "./history.ts";
-import { InterruptFlag, type CellIO, type ExecOutcome, type Executor } from "./protocol.ts";
+import { InterruptFlag, contentOf, type CellIO, type ExecOutcome, type Executor } from "./protocol.ts";
 import type { ConnectionInfo } from "./wire/connection.ts";
 import { kernelInfo } from "./wire/kernel-info.ts";
 import { wallClock, type Content, type Envelope, type Message } from "./wire/message.ts";
@@ -142,7 +142,7 @@ export class Kernel {
   private readonly handlers: Record<string, Handler> = {
     execute_request: (channel, request) => this.execute(channel, request),
     complete_request: async (channel, request) => {
-      const { code = "", cursor_pos } = request.msg.content;
+      const { code = "", cursor_pos } = contentOf(request.msg, "complete_request");
       const r = await (await this.executor).complete(code, cursor_pos ?? code.length);
       this.wire.reply(channel, request, "complete_reply", {
         status: "ok",
@@ -153,19 +153,19 @@ export class Kernel {
       });
     },
     inspect_request: async (channel, request) => {
-      const { code = "", cursor_pos, detail_level } = request.msg.content;
+      const { code = "", cursor_pos, detail_level } = contentOf(request.msg, "inspect_request");
       const r = await (await this.executor).inspect(code, cursor_pos ?? code.length, detail_level === 1 ? 1 : 0);
       this.wire.reply(channel, request, "inspect_reply", { status: "ok", found: r.found, data: r.found ? r.data : {}, metadata: {} });
     },
     is_complete_request: async (channel, request) => {
-      const r = await (await this.executor).isComplete(request.msg.content.code ?? "");
+      const r = await (await this.executor).isComplete(contentOf(request.msg, "is_complete_request").code ?? "");
       this.wire.reply(channel, request, "is_complete_reply", r.indent === undefined ? { status: r.status } : { status: r.status, indent: r.indent });
     },
     history_request: (channel, request) => {
       this.wire.reply(channel, request, "history_reply", { status: "ok", history: this.historyRows(request.msg.content) });
     },
     comm_info_request: (channel, request) => {
-      this.wire.reply(channel, request, "comm_info_reply", { status: "ok", comms: this.comms.info(request.msg.content.target_name) });
+      this.wire.reply(channel, request, "comm_info_reply", { status: "ok", comms: this.comms.info(contentOf(request.msg, "comm_info_request").target_name) });
     },
     comm_open: (_channel, request) => this.comms.handleOpen(request.msg.content, request.msg.buffers),
     comm_msg: (_channel, request) => this.comms.handleMsg(request.msg.content, request.msg.buffers),
@@ -178,7 +178,7 @@ export class Kernel {
       this.wire.reply(channel, request, "execute_reply", { status: "aborted", execution_count: null });
       return;
     }
-    const content = request.msg.content;
+    const content = contentOf(request.msg, "execute_request");
     const code = String(content.code ?? "");
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
@@ -289,7 +289,7 @@ export class Kernel {
     }
     const pending = this.pendingInput;
     this.pendingInput = null;
-    pending?.resolve(String(request.msg.content.value ?? ""));
+    pending?.resolve(String(contentOf(request.msg, "input_reply").value ?? ""));
   }
 
   /**
@@ -316,7 +316,7 @@ export class Kernel {
   }
 
   private async shutdown(channel: RequestChannel, request: Arrived): Promise<void> {
-    const reply = { status: "ok", restart: request.msg.content.restart === true };
+    const reply = { status: "ok", restart: contentOf(request.msg, "shutdown_request").restart === true };
     this.stopping = true;
     this.wire.reply(channel, request, "shutdown_reply", reply);
     this.wire.publish("shutdown_reply", reply, request.msg);

@@ -122,3 +122,44 @@ export class InterruptFlag {
 }
 
 const [RAISED, RUNNING, CELL, OUTLIVED, PING, PONG, SLOTS] = [0, 1, 2, 3, 4, 5, 6];
+
+/**
+ * The contents of the requests a client sends (Jupyter messaging spec 5.3), as the kernel
+ * reads them. Every field is optional: a client may omit or mistype any of them, so readers
+ * default and coerce. The replies and iopub messages the kernel sends are built in kernel.ts.
+ */
+export interface RequestContents {
+  execute_request: {
+    code?: string;
+    silent?: boolean;
+    store_history?: boolean;
+    user_expressions?: Record<string, string>;
+    allow_stdin?: boolean;
+    stop_on_error?: boolean;
+  };
+  complete_request: { code?: string; cursor_pos?: number };
+  inspect_request: { code?: string; cursor_pos?: number; detail_level?: number };
+  is_complete_request: { code?: string };
+  history_request: {
+    output?: boolean;
+    raw?: boolean;
+    hist_access_type?: string;
+    session?: number;
+    start?: number;
+    stop?: number;
+    n?: number;
+    pattern?: string;
+    unique?: boolean;
+  };
+  comm_info_request: { target_name?: string };
+  shutdown_request: { restart?: boolean };
+  input_reply: { value?: string };
+  comm_open: { comm_id?: string; target_name?: string; data?: Record<string, unknown> };
+  comm_msg: { comm_id?: string; data?: Record<string, unknown> };
+  comm_close: { comm_id?: string; data?: Record<string, unknown> };
+}
+
+/** A request's content with its type's fields (see RequestContents). */
+export function contentOf<T extends keyof RequestContents>(msg: { content: Record<string, unknown> }, _type: T): RequestContents[T] {
+  return msg.content as RequestContents[T];
+}
