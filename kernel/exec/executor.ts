@@ -160,6 +160,8 @@ class TypeScriptExecutor implements Executor {
       });
       if (inMagic) return { matches: inMagic.matches, cursorStart: toCodePoints(code, lineStart + inMagic.start), cursorEnd: cursorPos, metadata: {} };
     }
+    // Completion needs the checker: warming it now also gives magic-stored variables their types.
+    this.warmUp();
     const result = completeCode(this.service, code, toUtf16(code, cursorPos), () => registry?.magicNames() ?? { line: [], cell: [] });
     return { ...result, cursorStart: toCodePoints(code, result.cursorStart), cursorEnd: toCodePoints(code, result.cursorEnd) };
   }
