@@ -182,8 +182,11 @@ function close(): Promise<void> {
   closing = true;
   closed ??= (async () => {
     await Promise.all(Object.values(outboxes).map((o) => o.flushed()));
-    for (const socket of Object.values(sockets)) socket.close();
     stopper.close();
+    for (const socket of Object.values(sockets)) socket.close();
+    // Let the sockets' pending receives settle before the thread is terminated: one still in
+    // flight when the process exits makes zeromq abort (`terminate called … Napi::Error`).
+    await new Promise((resolve) => setTimeout(resolve, 20));
     post({ kind: "closed" });
   })();
   return closed;
