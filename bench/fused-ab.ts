@@ -4,21 +4,15 @@
  *
  *   npx tsx bench/fused-ab.ts [A|B|NOTEBOOK|SMALL] [rounds] [steps per round]
  */
-import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/ladder.ts";
-import { createGPT } from "../lib/model/gpt.ts";
 import { enableFusedKernels } from "../lib/model/ops.ts";
-import { BENCH_CONFIGS } from "./bench.ts";
+import { configStep } from "./config-step.ts";
 
 const name = (process.argv[2] ?? "A").toUpperCase();
 const rounds = Number(process.argv[3] ?? 3);
 const steps = Number(process.argv[4] ?? 3);
 const backend = await initBackend();
-const { model: config, batch } = BENCH_CONFIGS[name]!;
-const model = createGPT(config, 0);
-const idx = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 1) as tf.Tensor2D;
-const targets = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 2) as tf.Tensor2D;
-const step = () => tf.tidy(() => tf.variableGrads(() => model.loss(idx, targets)).value.dataSync()[0]);
+const step = configStep(name);
 const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)]!;
 
 /** Median wall and CPU milliseconds of `steps` steps, after one warm-up step. */

@@ -7,16 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../lib/backend/ladder.ts";
-import { createGPT } from "../lib/model/gpt.ts";
-import { BENCH_CONFIGS } from "./bench.ts";
+import { configStep } from "./config-step.ts";
 
 const name = (process.argv[2] ?? "A").toUpperCase();
 const backend = await initBackend();
-const { model: config, batch } = BENCH_CONFIGS[name]!;
-const model = createGPT(config, 0);
-const idx = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 1) as tf.Tensor2D;
-const targets = tf.randomUniform([batch, config.blockSize], 0, config.vocabSize, "int32", 2) as tf.Tensor2D;
-const step = () => tf.tidy(() => tf.variableGrads(() => model.loss(idx, targets)).value.dataSync()[0]);
+const step = configStep(name);
 step();
 step();
 const t0 = performance.now();
