@@ -49,6 +49,7 @@ export * from "./train/trainer.ts";
 export * from "./train/result.ts";
 export * from "./train/open.ts";
 export * from "./train/stages.ts";
+export * from "./train/resume.ts";
 
 // Metrics and runs: the one metrics record, the run registry and its tables.
 export * from "./runs/metrics.ts";

@@ -9,8 +9,8 @@
  *   checkpoints/   the trainer's checkpoints
  * Notebooks record the ids of the runs they plotted.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { DataError, UsageError } from "../errors.ts";
@@ -86,6 +86,24 @@ export class Run {
     this.log(evalRecord(step, metrics));
   }
 
+  /**
+   * Takes the run over to continue it from its checkpoint at `step` (a resume): this process
+   * owns it, its metrics end at that step (the lines a killed process wrote after its last
+   * checkpoint are dropped, the resumed steps replace them), and it has no summary until it
+   * ends again.
+   */
+  resumeAt(step: number): void {
+    writeJsonAtomic(join(this.dir, "owner.json"), currentOwner());
+    const kept = this.metrics().filter((m) => m.step <= step);
+    writeFileAtomic(join(this.dir, "metrics.jsonl"), kept.map((m) => `${JSON.stringify(m)}\n`).join(""));
+    rmSync(join(this.dir, "summary.json"), { force: true });
+  }
+
+  /** completed / interrupted / failed from the summary; running or died while it has none. */
+  status(): RunSummary["status"] | "running" | "died" {
+    return this.summary()?.status ?? liveStatus(this.dir);
+  }
+
   finish(summary: RunSummary): void {
     writeJsonAtomic(join(this.dir, "summary.json"), summary);
   }
@@ -121,7 +139,7 @@ export function runOverview(run: Run): TableRow {
     seed: run.record.seed,
     backend: run.record.backend,
     parent: run.record.parent ?? "",
-    status: s?.status ?? liveStatus(run.dir),
+    status: run.status(),
     steps: s?.steps ?? null,
     final_loss: s?.finalLoss ?? null,
     wall_s: s ? s.wallSeconds : null,
@@ -202,15 +220,36 @@ export function liveStatus(dir: string): "running" | "died" {
   return owner.started !== null && started !== null && started !== owner.started ? "died" : "running";
 }
 
+function runIds(root: string): string[] {
+  return existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, "config.json"))) : [];
+}
+
 /** Opens a run by id (or by a unique id prefix). */
 export function openRun(id: string, root = runsDir()): Run {
-  const ids = existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, "config.json"))) : [];
+  const ids = runIds(root);
   const matches = ids.includes(id) ? [id] : ids.filter((d) => d.startsWith(id));
-  if (matches.length === 0) throw new UsageError(`no run "${id}" in ${root}; \`%runs list\` shows the runs there`);
+  if (matches.length === 0) {
+    const newest = ids.sort().slice(-5).reverse();
+    const there = newest.length ? `the newest there: ${newest.join(", ")}` : "it holds no runs yet";
+    throw new UsageError(`no run "${id}" in ${root} (${there}; \`%runs list\` shows them all)`);
+  }
   if (matches.length > 1) throw new UsageError(`run id "${id}" is ambiguous in ${root}: ${matches.slice(0, 5).join(", ")}`);
   const dir = join(root, matches[0]!);
   const record = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as RunRecord;
   return new Run(dir, record);
+}
+
+/**
+ * The run a checkpoint path belongs to (…/RUN/checkpoints or a step folder in it), or
+ * undefined for a checkpoint written outside the registry.
+ */
+export function runOfCheckpoint(path: string): Run | undefined {
+  const parts = resolve(path).split(sep);
+  const at = parts.lastIndexOf("checkpoints");
+  if (at < 1) return undefined;
+  const dir = parts.slice(0, at).join(sep) || sep;
+  if (!existsSync(join(dir, "config.json"))) return undefined;
+  return openRun(dir.split(sep).at(-1)!, dirname(dir));
 }
 
 /** All runs, oldest first. */

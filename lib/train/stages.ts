@@ -11,6 +11,7 @@
  * a run folder in the registry, checkpoints there, a live loss curve in the notebook, and the
  * kernel's interrupt fed to the trainer so an interrupted stage keeps its model and checkpoint.
  */
+import { createHash } from "node:crypto";
 import { Collection } from "../collections/collection.ts";
 import { toPrompt } from "../prompts/format.ts";
 import type { Row } from "../collections/types.ts";
@@ -20,7 +21,7 @@ import { gptConfig, type GPTConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
 import { TrainingView } from "../plot/training.ts";
-import { createRun } from "../runs/registry.ts";
+import { createRun, type Run } from "../runs/registry.ts";
 import type { Example } from "../prompts/format.ts";
 import { pickTrainConfig, resolveTrainConfig, type TrainConfig } from "./config.ts";
 import { openModel, type ModelSource } from "./open.ts";
@@ -54,6 +55,8 @@ export interface StageOptions extends Partial<TrainConfig> {
   /** Runs directory, or false to record nothing (then no checkpoints either). */
   runs?: string | false;
   onStep?: (step: number, loss: number) => void;
+  /** Where the rows came from, as the run records it (e.g. %train's variable names by option), so a resume can name them. */
+  sources?: Record<string, string>;
 }
 
 /** The rows a stage trains on and where its weights start. */
@@ -172,6 +175,17 @@ export interface StagePlan {
   parent?: string;
   /** The checkpoint the model's weights came from. */
   initCheckpoint?: string;
+  /** How the mixture was drawn (with config.seed and the same rows, it is drawn again alike). */
+  mixture: { n: number; ratio?: number; instructionRatio?: number };
+  /** A fingerprint of the mixed examples: a resume checks it trains on the same data. */
+  dataHash: string;
+}
+
+/** sha256 of the examples in order, shortened: equal for the same mixture, different for any other. */
+export function examplesHash(examples: readonly Example[]): string {
+  const hash = createHash("sha256");
+  for (const e of examples) hash.update(`${JSON.stringify([e.prompt, e.completion])}\n`);
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** Mixes the parts by ratio (exact counts, shuffled together), each row tagged with its part's kind. */
@@ -203,10 +217,11 @@ export async function planStage(stage: StageName, options: StageOptions & StageD
   const mixture = spec.mixture(options, stage);
   const n = options.n ?? mixture.n;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${stage} stage: n must be a positive integer, got ${n}`);
-  const mix = mixParts(mixture.parts, n, config.seed);
+  const mix = { ...mixParts(mixture.parts, n, config.seed), mixture: { n, ratio: options.ratio, instructionRatio: options.instructionRatio } };
+  const mixed = { ...mix, dataHash: examplesHash(mix.examples) };
   if (options.from === undefined) {
     const tokenizer = options.tokenizer ?? new ByteTokenizer();
-    return { stage, config, model: freshModel(tokenizer, options, config.seed), tokenizer, ...mix };
+    return { stage, config, model: freshModel(tokenizer, options, config.seed), tokenizer, ...mixed };
   }
   // A stage trains its model in place: a stage result's model is copied, so it stays as it was.
   const start = await openModel(options.from, { runs: options.runs || undefined, copy: true });
@@ -214,7 +229,7 @@ export async function planStage(stage: StageName, options: StageOptions & StageD
     start.model.dispose();
     throw new UsageError(`${stage} stage: the tokenizer given differs from the starting model's; leave it out to use that one`);
   }
-  return { stage, config, model: start.model, tokenizer: start.tokenizer, ...mix, parent: start.run?.id, initCheckpoint: start.checkpoint };
+  return { stage, config, model: start.model, tokenizer: start.tokenizer, ...mixed, parent: start.run?.id, initCheckpoint: start.checkpoint };
 }
 
 /** Plans and trains `stage` (the one call behind `%train`). */
@@ -229,13 +244,16 @@ function numbersOf(record: Record<string, unknown>): Record<string, number> {
   return out;
 }
 
-/** Trains a planned stage: records the run, draws the curve, keeps the model on interrupt. */
-export async function runStage(planned: StagePlan | Promise<StagePlan>, options: StageOptions): Promise<StageResult> {
+/**
+ * Trains a planned stage: records the run, draws the curve, keeps the model on interrupt.
+ * With `resume` (resume.ts), continues that run from that checkpoint instead of starting one.
+ */
+export async function runStage(planned: StagePlan | Promise<StagePlan>, options: StageOptions, resume?: { run: Run; checkpoint: string; step: number }): Promise<StageResult> {
   const stagePlan = await planned;
   const backend = await initBackend();
   const { model, tokenizer, config } = stagePlan;
   const run =
-    options.runs === false
+    resume?.run ?? (options.runs === false
       ? undefined
       : createRun(
           {
@@ -244,13 +262,16 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
             seed: config.seed,
             backend: backend.name,
             parent: stagePlan.parent,
-            config: { train: config, model: model.config, params: model.paramCount(), tokenizer: tokenizer.kind, counts: stagePlan.counts, initCheckpoint: stagePlan.initCheckpoint },
+            config: {
+              train: config, model: model.config, params: model.paramCount(), tokenizer: tokenizer.kind, counts: stagePlan.counts, initCheckpoint: stagePlan.initCheckpoint,
+              mixture: stagePlan.mixture, dataHash: stagePlan.dataHash, sources: options.sources,
+            },
           },
           options.runs,
-        );
+        ));
   const evalExamples = options.evalRows ? rowsOf(options.evalRows).map(toPrompt) : undefined;
   // Progress bar, eval table and live curve; an interrupt skips the curve's static image.
-  const view = options.live === false ? null : new TrainingView({ title: options.name ?? stagePlan.stage, total: config.steps, signal: options.signal });
+  const view = options.live === false ? null : new TrainingView({ title: options.name ?? stagePlan.stage, total: config.steps, startStep: resume?.step, signal: options.signal });
   const started = performance.now();
   let result: TrainResult;
   try {
@@ -261,6 +282,7 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
       ...config,
       evalData: evalExamples,
       checkpointDir: run?.checkpointDir,
+      resumeFrom: resume?.checkpoint,
       signal: options.signal,
       onStep: (m) => {
         run?.log(m);
