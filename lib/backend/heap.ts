@@ -22,6 +22,7 @@ const HEAP_MESSAGES = [
   /Out of memory/i,
   /Array buffer allocation failed/i,
   /could not allocate/i,
+  /Invalid typed array length/i, // a JavaScript-side array of a step too large for any heap
 ];
 
 /** True for the errors that mean the tensor heap ran out, whichever layer noticed first. */

@@ -5,6 +5,7 @@
  * packed row gives every example the same logits it would get alone.
  */
 import * as tf from "@tensorflow/tfjs";
+import { HeapExhaustedError, WASM_HEAP_LIMIT_BYTES } from "../backend/heap.ts";
 
 const NEG_INF = -1e9;
 
@@ -18,6 +19,8 @@ export interface PackedLayout {
 /** The mask and position ids for packed rows with segment ids `segments` (B, T) int32. */
 export function packedLayout(segments: tf.Tensor2D): PackedLayout {
   const [B, T] = segments.shape;
+  // A mask the tensor heap can never hold is refused before gigabytes are filled on the JS side.
+  if (B * T * T * 4 >= WASM_HEAP_LIMIT_BYTES) throw new HeapExhaustedError(B * T * T * 4);
   const seg = segments.dataSync();
   const mask = new Float32Array(B * T * T).fill(NEG_INF);
   const positions = new Int32Array(B * T);

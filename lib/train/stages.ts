@@ -297,6 +297,7 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
   } catch (error) {
     run?.finish({ status: "failed", wallSeconds: (performance.now() - started) / 1000, steps: 0, message: (error as Error).message });
     await view?.finish();
+    model.dispose(); // the stage's own model (fresh, loaded or copied), unreachable once it failed
     throw error;
   }
   await view?.finish();

@@ -21,6 +21,24 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+interface TapeState {
+  activeTape: { saved?: tf.Tensor[] }[] | null;
+  gradientDepth: number;
+}
+
+/**
+ * tfjs keeps the tensors its tape saved for the backward pass until the backward pass ends;
+ * when the forward or backward pass throws (the heap ran out), engine.gradients never frees
+ * them and the next step starts a new tape: they stay alive for good (gigabytes, in the step
+ * that ran out). Frees them, once no gradient computation is open.
+ */
+function dropAbandonedTape(): void {
+  const state = (tf.engine() as unknown as { state: TapeState }).state;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
+}
+
 /**
  * Gradients of one step over `batches` (the batches stay the caller's). Returns
  * "interrupted" when `signal` aborts between micro-batches, with nothing left allocated; an
@@ -55,6 +73,7 @@ export async function stepGradients(model: GPT, batches: readonly Batch[], clip:
     }
   } catch (error) {
     drop();
+    dropAbandonedTape();
     throw error;
   }
   if (signal?.aborted) {

@@ -83,11 +83,20 @@ function encodeAll(data: Iterable<Example>, what: string, tokenizer: Tokenizer, 
   });
 }
 
-/** Turns the tensor heap running out into advice the user can act on; other errors pass through. */
+/**
+ * Turns the tensor heap running out into advice the user can act on, as %train flags (the
+ * same examples per step in smaller micro-batches, or a shorter context); other errors pass through.
+ */
 function explainStepError(error: unknown, config: TrainConfig, blockSize: number): unknown {
   if (!isHeapExhaustion(error)) return error;
+  const { batchSize: b, accumulate: a } = config;
+  const flags = [
+    b > 1 ? `--batch-size ${Math.ceil(b / 2)} --accumulate ${2 * a} (the same ${b * a} examples per step${b % 2 ? ", give or take one" : ""})` : "",
+    blockSize > 8 ? `a shorter --block-size than ${blockSize} (a fresh model)` : "",
+  ].filter(Boolean);
   const wrapped = new TrainingError(
-    `${heapAdvice({ microBatch: config.batchSize, blockSize })} (batchSize is the micro-batch, now ${config.batchSize}; accumulate is now ${config.accumulate}).`,
+    `${heapAdvice({ microBatch: b, blockSize })} (batchSize is the micro-batch, now ${b}; accumulate is now ${a}).` +
+      (flags.length ? ` With %train: ${flags.join(", or ")}.` : ""),
   );
   (wrapped as Error & { cause?: unknown }).cause = error;
   return wrapped;
@@ -102,6 +111,7 @@ class Training {
   tokensSeen = 0;
   readonly started = performance.now();
   private probe: Batch | undefined; // the last step's first micro-batch: checks weights before a save
+  private pendingGrads: Record<string, tf.Tensor> | undefined;
   readonly optimizer: AdamW;
   batcher: Batcher;
 
@@ -177,17 +187,24 @@ class Training {
       return false;
     }
     const { grads, loss, gradNorm } = outcome;
+    this.pendingGrads = grads; // freed by dispose() if the update below fails (the heap ran out)
     if (this.probe) disposeBatch(this.probe);
     this.probe = batches[0];
     batches.slice(1).forEach(disposeBatch);
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
       tf.dispose(Object.values(grads));
+      this.pendingGrads = undefined;
       this.fail(this.step + 1, Number.isFinite(loss) ? "gradient norm" : "loss", Number.isFinite(loss) ? gradNorm : loss);
     }
     this.step++;
     const lr = learningRate(this.step, this.config);
-    this.optimizer.apply(grads, lr);
+    try {
+      this.optimizer.apply(grads, lr);
+    } catch (error) {
+      throw explainStepError(error, this.config, model.config.blockSize);
+    }
     tf.dispose(Object.values(grads));
+    this.pendingGrads = undefined;
     this.losses.push(loss);
     const tokens = batches.reduce((n, b) => n + b.tokenCount, 0);
     this.tokensSeen += tokens;
@@ -243,6 +260,7 @@ class Training {
 
   dispose(): void {
     if (this.probe) disposeBatch(this.probe);
+    if (this.pendingGrads) tf.dispose(Object.values(this.pendingGrads));
     this.optimizer.dispose();
   }
 }
