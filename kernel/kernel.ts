@@ -32,8 +32,13 @@ export interface KernelOptions {
 
 const loadExecutor: ExecutorFactory = async (options) => {
   const { createExecutor } = await import("./exec/executor.ts");
-  // Interactive: the first cells run while the type checker warms (SYMTUNE_COLD_CELLS=check waits).
-  return createExecutor({ ...options, coldCells: process.env.SYMTUNE_COLD_CELLS === "check" ? "check" : "run" });
+  // Interactive: the first cells run while the type checker warms (SYMTUNE_COLD_CELLS=check waits),
+  // and it warms in a thread of its own (SYMTUNE_CHECKER_THREAD=0: on the main thread when idle).
+  return createExecutor({
+    ...options,
+    coldCells: process.env.SYMTUNE_COLD_CELLS === "check" ? "check" : "run",
+    checkerThread: process.env.SYMTUNE_CHECKER_THREAD !== "0",
+  });
 };
 
 type Handler = (channel: RequestChannel, request: Arrived) => Promise<void> | void;

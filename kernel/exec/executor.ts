@@ -16,21 +16,23 @@ import { clearOutput, display } from "../../lib/display/display.ts";
 import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.ts";
 import type { MagicContext } from "../magics/types.ts";
 import type { CellIO, ExecOutcome, ExecuteOptions, Executor, InterruptFlag } from "../protocol.ts";
-import { completeCode, inspectCode, isCompleteCode, symbolHelp } from "./assist.ts";
+import { isCompleteCode } from "./assist.ts";
 import { prepareCell } from "./cellsource.ts";
-import { CellCompiler } from "./compile.ts";
+import { CheckerClient } from "./checker-client.ts";
+import { emitCell } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
-import { HISTORY_DECLARATIONS, HISTORY_NAMES, OutputHistory, capturedOutput, capturingIO, hidesResult, isHistoryName } from "./habits.ts";
+import { HISTORY_DECLARATIONS, OutputHistory, capturedOutput, capturingIO, hidesResult, isHistoryName } from "./habits.ts";
 import { CellInterrupt } from "./interrupt.ts";
 import { completeMagicLine } from "./magiccomplete.ts";
 import { cellMagicArgs, magicAt, parseCellMagic, parseHelpRequest, rewriteLineMagics } from "./magiclines.ts";
 import { topLevelNames } from "./names.ts";
-import { errorOutcome } from "./outcome.ts";
+import { CompileError, errorOutcome } from "./outcome.ts";
 import { isDeclarableName } from "./storable.ts";
 import { CellRuntime, ensureTypeScriptLoader } from "./runtime.ts";
+import { cellScript, type CompiledCell } from "./script.ts";
 import { CellService } from "./service.ts";
-import { symtuneTypes, typeOfValue, type SymtuneTypes } from "./valuetypes.ts";
+import { describeValue } from "./valuetypes.ts";
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -49,10 +51,16 @@ export interface ExecutorOptions {
    * cells answer in milliseconds). "check" (default): the first cell waits for the checker.
    */
   coldCells?: "run" | "check";
+  /**
+   * Build and run the type checker in a worker thread (the kernel does), so the seconds it
+   * takes to warm never hold up a cell. Default: on this thread, warmed when idle.
+   */
+  checkerThread?: boolean;
 }
 
 /** How long the kernel must be idle before it warms the type checker (which blocks ~1-2 s). */
 const WARM_WHEN_IDLE_MS = 400;
+const CACHE_LIMIT = 200;
 
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
   const [{ default: ts }] = await Promise.all([import("./ts.ts"), ensureTypeScriptLoader()]);
@@ -61,8 +69,14 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
 
 class TypeScriptExecutor implements Executor {
   readonly scope: Record<string, unknown>;
-  private readonly service: CellService;
-  private readonly compiler: CellCompiler;
+  /** The main thread's view of the cells: a light program (syntax only) for cells that run unchecked. */
+  private readonly mirror: CellService;
+  private readonly checker: CheckerClient;
+  /** Compiled cells that declare nothing, by source, while no declaration changes (`%timeit`, re-runs). */
+  private readonly cache = new Map<string, { generation: number; cell: CompiledCell }>();
+  private storedGeneration = 0;
+  /** What the checker's thread said about itself (it died), for the next cell's stderr. */
+  private notice: string | null = null;
   private readonly runtime: CellRuntime;
   private readonly interruption: CellInterrupt;
   private io: CellIO | null = null;
@@ -76,7 +90,6 @@ class TypeScriptExecutor implements Executor {
   private readonly history: OutputHistory;
   /** Values magics stored (`--as`), to declare with their real types once the checker can. */
   private stored = new Map<string, unknown>();
-  private types: SymtuneTypes | undefined;
   /** The names the kernel put in the scope (not the user's variables: %who skips them). */
   private readonly kernelNames: Set<string>;
 
@@ -87,8 +100,20 @@ class TypeScriptExecutor implements Executor {
     const dir = options.cwd ?? process.cwd();
     this.interruption = new CellInterrupt(options.flag);
     this.runtime = new CellRuntime(this.interruption, PROJECT_ROOT, dir);
-    this.service = new CellService(dir, PROJECT_ROOT, globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)));
-    this.compiler = new CellCompiler(this.service);
+    this.runCold = options.coldCells === "run";
+    const declarations =
+      globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)) +
+      `${HISTORY_DECLARATIONS}\n/** Clears this cell's output (IPython's name for clearOutput). */\ndeclare function clear_output(wait?: boolean): void;\n`;
+    this.mirror = new CellService(dir, PROJECT_ROOT, declarations);
+    this.checker = new CheckerClient(
+      { dir, projectRoot: PROJECT_ROOT, declarations, library: this.runCold },
+      {
+        warm: () => this.declareStored(),
+        failed: (message) => this.tell(message),
+        declarations: () => this.mirror.declarationsText(),
+      },
+      options.checkerThread ?? false,
+    );
     // No prototype: a user's `let constructor` or `toString` is just a name here.
     this.scope = Object.assign(Object.create(null) as Record<string, unknown>, {
       ...options.globals,
@@ -99,7 +124,6 @@ class TypeScriptExecutor implements Executor {
       clear_output: (wait = false) => clearOutput(Boolean(wait)),
     });
     this.history = new OutputHistory(this.scope);
-    this.service.commit(`${HISTORY_DECLARATIONS}\n/** Clears this cell's output (IPython's name for clearOutput). */\ndeclare function clear_output(wait?: boolean): void;\n`, new Set([...HISTORY_NAMES, "clear_output"]));
     // `cellSignal` is the running cell's AbortSignal, for library calls that stop cleanly
     // (train({ signal: cellSignal })). A getter, so it follows the cell; assignable like any name.
     Object.defineProperty(this.scope, "cellSignal", {
@@ -109,7 +133,6 @@ class TypeScriptExecutor implements Executor {
       configurable: true,
     });
     this.kernelNames = new Set(Object.keys(this.scope));
-    this.runCold = options.coldCells === "run";
     this.preload = this.runCold && process.env.SYMTUNE_PRELOAD !== "0";
     if (options.warmUp !== false) this.scheduleWarmUp(this.runCold ? WARM_WHEN_IDLE_MS : 0);
   }
@@ -122,6 +145,8 @@ class TypeScriptExecutor implements Executor {
     this.io = io;
     this.label = `In [${options.executionCount}]`;
     this.useIO(io);
+    if (this.notice) io.stderr(`${this.notice}\n`);
+    this.notice = null;
     setCellSignal(this.interruption.signal);
     if (options.storeHistory) this.history.input(options.executionCount, code);
     try {
@@ -136,8 +161,10 @@ class TypeScriptExecutor implements Executor {
       this.interruption.end();
       this.busy = false;
       // Magics may define variables (`--as name`); later cells must be able to name them.
-      this.service.declareUntyped(Object.keys(this.scope));
-      if (this.runCold && !this.service.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
+      const names = Object.keys(this.scope);
+      this.mirror.declareUntyped(names);
+      this.checker.declareUntyped(names);
+      if (this.runCold && !this.checker.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
       else this.declareStored();
     }
   }
@@ -162,7 +189,7 @@ class TypeScriptExecutor implements Executor {
     }
     // Completion needs the checker: warming it now also gives magic-stored variables their types.
     this.warmUp();
-    const result = completeCode(this.service, code, toUtf16(code, cursorPos), () => registry?.magicNames() ?? { line: [], cell: [] });
+    const result = await this.checker.complete(code, toUtf16(code, cursorPos), registry?.magicNames() ?? { line: [], cell: [] });
     return { ...result, cursorStart: toCodePoints(code, result.cursorStart), cursorEnd: toCodePoints(code, result.cursorEnd) };
   }
 
@@ -176,7 +203,8 @@ class TypeScriptExecutor implements Executor {
         return { found: false, data: {} };
       }
     }
-    return inspectCode(this.service, code, cursor);
+    this.warmUp();
+    return await this.checker.inspect(code, cursor);
   }
 
   async isComplete(code: string) {
@@ -198,7 +226,7 @@ class TypeScriptExecutor implements Executor {
   /** Is `name` a variable of the notebook (for `$name` in magic arguments)? */
   private knownName(code: string): (name: string) => boolean {
     let own: Set<string> | undefined;
-    return (name) => this.service.declares(name) || (own ??= topLevelNames(code)).has(name);
+    return (name) => this.mirror.declares(name) || (own ??= topLevelNames(code)).has(name);
   }
 
   /** Compiles and runs TypeScript in the cell scope; the value of its last expression. */
@@ -206,14 +234,42 @@ class TypeScriptExecutor implements Executor {
     const io = this.io;
     const label = this.label;
     const late = (lines: string[]) => io?.stderr(`${label} ran before the type checker was ready; checked now:\n${lines.join("\n")}\n`);
-    const cell = await this.interruption.protect(() => this.compiler.compile(prepareCell(rewriteLineMagics(code, this.knownName(code))), label, late));
+    const cell = await this.interruption.protect(() => this.compile(prepareCell(rewriteLineMagics(code, this.knownName(code))), label, late));
     return await this.interruption.userCode(() => cell.run(this.scope, this.runtime));
+  }
+
+  /**
+   * Checked by the checker and compiled there; or, while it is not warm yet (an interactive
+   * kernel's first cells), only parsed here and run at once, the checker told to check it later.
+   */
+  private async compile(code: string, label: string, late: (lines: string[]) => void): Promise<CompiledCell> {
+    const generation = this.mirror.generation + this.storedGeneration;
+    const cached = this.cache.get(code);
+    if (cached && cached.generation === generation) return cached.cell;
+    const declared = topLevelNames(code);
+    const cold = this.runCold && !this.checker.warm;
+    const emitted = cold ? emitCell(this.mirror, code, declared) : await this.checker.compile(code);
+    if ("diagnostics" in emitted) throw new CompileError(emitted.diagnostics, label, code);
+    if (cold) this.checker.cold(code, label, late);
+    else this.mirror.commit(emitted.dts, declared);
+    const cell = cellScript(emitted.js, this.mirror.dir, label, code);
+    if (declared.size === 0 && !cold) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(code, { generation, cell });
+    }
+    return cell;
+  }
+
+  /** Says `message` in the running cell's output, or else the next cell's. */
+  private tell(message: string): void {
+    if (this.busy && this.io) this.io.stderr(`${message}\n`);
+    else this.notice = message;
   }
 
   private async run(code: string): Promise<unknown> {
     const help = parseHelpRequest(code);
     if (help) {
-      const bundle = help.kind === "magic" ? { "text/plain": (await this.magics()).magicHelp(help.name) } : symbolHelp(this.service, help.expression);
+      const bundle = help.kind === "magic" ? { "text/plain": (await this.magics()).magicHelp(help.name) } : await this.checker.symbolHelp(help.expression);
       this.cellIO().page(bundle);
       return undefined;
     }
@@ -297,13 +353,10 @@ class TypeScriptExecutor implements Executor {
     this.warmUp();
   }
 
+  /** In-thread checker: builds it now (its `warm` event declares what magics stored). */
   private warmUp(): void {
     clearTimeout(this.warm);
-    if (this.service.warm) return;
-    // An interactive kernel warms when idle, so it can afford symtune's sources too.
-    this.service.warmUp(this.runCold);
-    this.compiler.catchUp();
-    this.declareStored();
+    this.checker.warmUp();
   }
 
   /** Runs a magic and notes the names it stored in the scope. */
@@ -320,14 +373,11 @@ class TypeScriptExecutor implements Executor {
 
   /** Declares what magics stored with the types of their values (a name reassigned since keeps its own type). */
   private declareStored(): void {
-    if (this.stored.size === 0) return;
-    // A name a cell declares keeps the cell's type (a magic body assigning it changes nothing).
-    // A reserved or internal name (`await`, `__symtune_magic`) declared would break every later cell.
-    const stored = [...this.stored].filter(([name, value]) => isDeclarableName(name) && this.scope[name] === value && !this.compiler.declaredByCell(name));
+    if (this.stored.size === 0 || !this.checker.warm) return;
+    const stored = [...this.stored].filter(([name, value]) => isDeclarableName(name) && this.scope[name] === value);
     this.stored.clear();
-    const types = () => (this.types ??= symtuneTypes(this.service));
-    const typed = stored.map(([name, value]) => [name, typeOfValue(value, types)] as [string, string]).filter(([, type]) => type !== "any");
-    this.service.declareTyped(typed);
+    this.checker.declareStored(stored.map(([name, value]) => [name, describeValue(value)]));
+    this.storedGeneration++;
   }
 }
 

@@ -227,6 +227,11 @@ export class CellService {
     this.commit(entries.map(([name, type]) => `declare let ${name}: ${type};`).join("\n"), new Set(entries.map(([name]) => name)));
   }
 
+  /** Everything declared so far, as one declarations text (seeds another service). */
+  declarationsText(): string {
+    return this.declarations.text();
+  }
+
   /** Did an earlier cell (or the kernel) declare `name`? */
   declares(name: string): boolean {
     return this.declarations.names().includes(name);

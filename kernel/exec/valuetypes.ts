@@ -48,38 +48,63 @@ export function symtuneTypes(service: CellService): SymtuneTypes {
 
 const SYMTUNE = 'import("symtune")';
 
-/** A type for `value` (TypeScript source), or "any". */
-export function typeOfValue(value: unknown, types: () => SymtuneTypes, depth = 0): string {
+/**
+ * What the checker needs to know about a value to type it: plain data, so it crosses to the
+ * checker's thread (the value itself stays with the cells).
+ */
+export type ValueShape =
+  | { kind: "primitive"; type: string }
+  | { kind: "function" }
+  | { kind: "array"; element?: ValueShape }
+  | { kind: "instance"; className?: string }
+  | { kind: "object"; keys: string[] }
+  | { kind: "unknown" };
+
+/** The shape of `value` (arrays by their first element, one level deep). */
+export function describeValue(value: unknown, depth = 0): ValueShape {
   switch (typeof value) {
     case "number":
     case "string":
     case "boolean":
     case "bigint":
-      return typeof value;
+      return { kind: "primitive", type: typeof value };
     case "function":
-      return "(...args: any[]) => any";
+      return { kind: "function" };
     case "object":
       break;
     default:
+      return { kind: "unknown" };
+  }
+  if (value === null) return { kind: "unknown" };
+  if (Array.isArray(value)) return depth > 0 || value.length === 0 ? { kind: "array" } : { kind: "array", element: describeValue(value[0], depth + 1) };
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return { kind: "instance", className: (value as object).constructor?.name };
+  return { kind: "object", keys: Object.keys(value) };
+}
+
+/** A type for a value of this shape (TypeScript source), or "any". */
+export function typeOfShape(shape: ValueShape, types: () => SymtuneTypes): string {
+  switch (shape.kind) {
+    case "primitive":
+      return shape.type;
+    case "function":
+      return "(...args: any[]) => any";
+    case "array": {
+      const element = shape.element ? typeOfShape(shape.element, types) : "any";
+      return element === "any" ? "any[]" : `${element.includes("=>") ? `(${element})` : element}[]`;
+    }
+    case "instance":
+      return shape.className && types().classes.has(shape.className) ? `${SYMTUNE}.${shape.className}` : "any";
+    case "object": {
+      let best: Shape | undefined;
+      for (const candidate of types().interfaces) {
+        if (candidate.required.size === 0 || ![...candidate.required].every((k) => shape.keys.includes(k))) continue;
+        if (!shape.keys.every((k) => candidate.all.has(k))) continue;
+        if (!best || candidate.required.size > best.required.size) best = candidate;
+      }
+      return best ? `${SYMTUNE}.${best.name}` : "any";
+    }
+    default:
       return "any";
   }
-  if (value === null) return "any";
-  if (Array.isArray(value)) {
-    if (depth > 0 || value.length === 0) return "any[]";
-    const element = typeOfValue(value[0], types, depth + 1);
-    return element === "any" ? "any[]" : `${element.includes("=>") ? `(${element})` : element}[]`;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    const name = (value as object).constructor?.name;
-    return name && types().classes.has(name) ? `${SYMTUNE}.${name}` : "any";
-  }
-  const keys = Object.keys(value);
-  let best: Shape | undefined;
-  for (const shape of types().interfaces) {
-    if (shape.required.size === 0 || ![...shape.required].every((k) => k in (value as object))) continue;
-    if (!keys.every((k) => shape.all.has(k))) continue;
-    if (!best || shape.required.size > best.required.size) best = shape;
-  }
-  return best ? `${SYMTUNE}.${best.name}` : "any";
 }
