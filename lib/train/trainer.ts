@@ -30,6 +30,7 @@ import { evalRecord, type EvalRecord, type MetricRecord, type StepRecord } from 
 import { AdamW } from "./adamw.ts";
 import { pickTrainConfig, resolveTrainConfig, type TrainConfig } from "./config.ts";
 import { evaluateEncoded } from "./evaluate.ts";
+import { checkFinite, checkMoments, nonFiniteVariable } from "./guard.ts";
 import { learningRate } from "./schedule.ts";
 import { readTrainerState, type TrainerState } from "./state.ts";
 import { stepGradients, yieldToEventLoop } from "./step.ts";
@@ -145,16 +146,13 @@ class Training {
     if (JSON.stringify(ckpt.config) !== JSON.stringify(model.config)) {
       throw new UsageError(`resumeFrom: the checkpoint's model config ${JSON.stringify(ckpt.config)} differs from the model's ${JSON.stringify(model.config)}.`);
     }
-    assignWeights(model, ckpt.weights, `${ckpt.path}/model.safetensors`);
+    const [weightsFile, optimizerFile] = [`${ckpt.path}/model.safetensors`, `${ckpt.path}/optimizer.safetensors`];
     const moments = ckpt.optimizer.tensors;
-    this.optimizer.loadState(state.step, (key, shape) => {
-      const t = moments[key];
-      if (!t || t.shape.join(",") !== shape.join(",")) {
-        const found = t ? `has shape [${t.shape}]` : "is missing";
-        throw new DataError(`the optimizer tensor "${key}" ${found}; the model needs [${shape}].`, { file: `${ckpt.path}/optimizer.safetensors` });
-      }
-      return t.data as Float32Array;
-    });
+    checkMoments(moments, model.variables, optimizerFile);
+    checkFinite(ckpt.weights, weightsFile);
+    checkFinite(moments, optimizerFile);
+    assignWeights(model, ckpt.weights, weightsFile);
+    this.optimizer.loadState(state.step, (key) => moments[key]!.data as Float32Array);
     this.step = state.step;
     this.losses = [...state.losses];
     this.config = { ...this.config, seed: state.config.seed };
@@ -226,7 +224,7 @@ class Training {
     await this.record(line);
   }
 
-  /** Saves a checkpoint after checking that the current weights give a finite loss. */
+  /** Saves a checkpoint after checking that the weights are finite and give a finite loss. */
   async save(): Promise<void> {
     const { model, tokenizer, checkpointDir } = this.o;
     if (!checkpointDir) return;
@@ -236,6 +234,9 @@ class Training {
       loss.dispose();
       if (!Number.isFinite(value)) this.fail(this.step, "loss after the update", value);
     }
+    // Weights no batch uses (positions past the longest row) can turn NaN unseen by the loss.
+    const bad = nonFiniteVariable(model.variables);
+    if (bad) this.fail(this.step, `weight "${bad}"`, "NaN or infinite");
     const trainer: TrainerState = { step: this.step, cursor: { ...this.batcher.cursor }, losses: this.losses, config: this.config };
     this.lastCheckpoint = saveCheckpoint(checkpointDir, { model, tokenizer, trainer, optimizer: this.optimizer.stateTensors(), keep: this.config.keepCheckpoints });
   }
@@ -245,7 +246,7 @@ class Training {
   }
 
   /** A NaN/Inf at `atStep`: put back the last good weights, then stop with advice. */
-  fail(atStep: number, what: string, value: number): never {
+  fail(atStep: number, what: string, value: number | string): never {
     let restored = "No checkpoint had been written (set checkpointDir and checkpointEvery to keep one); the model's weights are no longer usable.";
     if (this.lastCheckpoint) {
       assignWeights(this.o.model, readCheckpoint(this.lastCheckpoint).weights, this.lastCheckpoint);
