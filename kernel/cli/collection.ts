@@ -16,6 +16,7 @@ export const collectionCommand: CommandSpec = {
     { name: "n", option: true, type: "integer", min: 0, default: 100, help: "generate: rows" },
     { name: "seed", option: true, type: "integer", default: 0, help: "generate: seed" },
     { name: "out", option: true, help: "generate: the JSONL file to write (default: standard output)" },
+    { name: "force", option: true, flag: true, help: "generate: replace the file --out names if it exists" },
     { name: "layout", option: true, choices: JSONL_LAYOUTS, default: "rows", help: "generate: JSONL layout" },
   ],
   async run(args) {
@@ -36,7 +37,7 @@ export const collectionCommand: CommandSpec = {
         process.stdout.write(collection.toJSONL(layout));
         return 0;
       }
-      const written = await collection.export(args.out, layout);
+      const written = await collection.export(args.out, layout, { force: args.force === true });
       process.stderr.write(`wrote ${written.rows} rows (${written.bytes} bytes) to ${written.file}\n`);
       return 0;
     }

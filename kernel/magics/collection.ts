@@ -25,8 +25,7 @@ const actions: Record<string, Action> = {
     return a.quiet ? { [displaySymbol]: () => ({ "text/plain": `${c.summary()}${a.as ? ` → ${String(a.as)}` : ""}` }) } : c;
   },
   list: async () => (await import("../../lib/collections/registry.ts")).familiesTable(),
-  show: async (a, _ctx, target) => (await target()).table((a.n as number | undefined) ?? 10),
-  stats: async (_a, _ctx, target) => (await target()).statsTable(),
+  show: async (a, _ctx, target) => (await target()).table((a.n as number | undefined) ?? 10), stats: async (_a, _ctx, target) => (await target()).statsTable(),
   split: async (a, ctx, target) => {
     const c = await target();
     const heldOutTasks = typeof a.heldOut === "string" && a.heldOut ? a.heldOut.split(",").map((t) => t.trim()) : [];
@@ -43,7 +42,7 @@ const actions: Record<string, Action> = {
     return storeAs("%collection mix", a.as, mix(parts, { n: need("give the number of rows with --n N", a.n), seed: a.seed as number }), ctx.scope);
   },
   export: async (a, _ctx, target) => {
-    const written = await (await target()).export(need("give the file to write with --out FILE", a.out), a.layout as "prompt-completion");
+    const written = await (await target()).export(need("give the file to write with --out FILE", a.out), a.layout as "prompt-completion", { force: a.force === true });
     return `wrote ${written.rows} rows (${written.bytes} bytes, ${a.layout} layout) to ${written.file}${written.replaced ? " (replaced the file that was there)" : ""}`;
   },
 };
@@ -57,7 +56,7 @@ registerMagic({
     "%collection load scan --n 200 --seed 1 --as scan   (or a .jsonl/.json file or folder)",
     "%collection show scan --n 5  |  %collection stats scan",
     "%collection split scan --test 0.1 --held-out sql   stores scan_train, scan_valid, scan_test",
-    "%collection sample scan --n 50 --as small  |  %collection export scan --out scan.jsonl",
+    "%collection sample scan --n 50 --as small  |  %collection export scan --out scan.jsonl [--force]",
     "%collection mix scan:0.84 general:1 --n 1000 --as infusion   ratios exact, rows interleaved",
   ].join("\n"),
   args: [
@@ -74,6 +73,7 @@ registerMagic({
     { name: "valid", option: true, type: "number", min: 0, max: 1, default: 0, help: "split: fraction for valid" },
     { name: "held-out", option: true, help: "split: comma-separated tasks that go wholly to test" },
     { name: "out", option: true, help: "export: the JSONL file to write" },
+    { name: "force", option: true, flag: true, help: "export: replace the file --out names if it exists" },
     { name: "layout", option: true, choices: ["prompt-completion", "messages", "rows"], default: "prompt-completion", help: "export: JSONL layout" },
   ],
   run: (a, ctx) => actions[a.action as string]!(a, ctx, () => collectionFromScope(`%collection ${a.action}`, (a.target as string[])[0], ctx.scope)),

@@ -223,10 +223,14 @@ export class Collection implements Iterable<Row>, Displayable {
     return this.rows.map((r) => `${toJsonLine(r, layout)}\n`).join("");
   }
 
-  /** Writes JSONL to `file` as a stream (no whole-file string); creates parent folders. */
-  async export(file: string, layout: JsonlLayout = "prompt-completion"): Promise<{ file: string; rows: number; bytes: number; replaced: boolean }> {
+  /**
+   * Writes JSONL to `file` as a stream (no whole-file string); creates parent folders. An
+   * existing file is replaced unless `force: false` (what %collection export does without --force).
+   */
+  async export(file: string, layout: JsonlLayout = "prompt-completion", options: { force?: boolean } = {}): Promise<{ file: string; rows: number; bytes: number; replaced: boolean }> {
     checkLayout(layout);
     const { replaced } = checkDestination(file);
+    if (replaced && options.force === false) throw new UsageError(`cannot write ${file}: a file is there already; give --force (force: true) to replace it`);
     const cannotWrite = (error: unknown) => new UsageError(`cannot write ${file}: ${(error as Error).message}`);
     await mkdir(path.dirname(path.resolve(file)), { recursive: true }).catch((error) => {
       throw cannotWrite(error);

@@ -91,6 +91,11 @@ async function* fileRowBatches(file: string, onError: "throw" | "skip", entry: L
   const fallbackTask = path.basename(file).replace(/\.(jsonl|json)$/, "");
   let layout: Layout | undefined;
   let layoutLine = 0;
+  const skip = (error: DataError) => {
+    entry.skipped++;
+    report.skipped++;
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error.message);
+  };
   const convert = (value: unknown, line: number): Row | undefined => {
     try {
       if (!layout) {
@@ -101,9 +106,7 @@ async function* fileRowBatches(file: string, onError: "throw" | "skip", entry: L
       return toRow(value, layout, { file, line, layoutLine, fallbackTask });
     } catch (error) {
       if (onError === "throw" || !(error instanceof DataError)) throw error;
-      entry.skipped++;
-      report.skipped++;
-      if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error.message);
+      skip(error);
       return undefined;
     }
   };
@@ -121,7 +124,9 @@ async function* fileRowBatches(file: string, onError: "throw" | "skip", entry: L
       return;
     }
   }
-  for await (const batch of readLineBatches(file)) {
+  const badText = (line: number) => skip(new DataError("not valid UTF-8 text (save the file as UTF-8)", { file, line }));
+  // With skip, a line of invalid UTF-8 is counted like a malformed row and read as a blank line.
+  for await (const batch of readLineBatches(file, undefined, onError === "skip" ? badText : undefined)) {
     const rows: Row[] = [];
     batch.lines.forEach((text, i) => {
       if (text.trim() === "") return;
@@ -131,9 +136,7 @@ async function* fileRowBatches(file: string, onError: "throw" | "skip", entry: L
         value = JSON.parse(text);
       } catch {
         if (onError === "throw") throw badJson(line);
-        entry.skipped++;
-        report.skipped++;
-        if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(badJson(line).message);
+        skip(badJson(line));
         return;
       }
       const row = convert(value, line);

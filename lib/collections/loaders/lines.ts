@@ -14,7 +14,11 @@ export interface LineBatch {
 
 const NEWLINE = 0x0a;
 
-export async function* readLineBatches(file: string, chunkBytes = 1 << 20): AsyncGenerator<LineBatch> {
+/**
+ * With `onInvalid`, a line that is not valid UTF-8 is handed to it (its number) and read as an
+ * empty line, so a loader can skip it and go on; without, it is a DataError naming the line.
+ */
+export async function* readLineBatches(file: string, chunkBytes = 1 << 20, onInvalid?: (line: number) => void): AsyncGenerator<LineBatch> {
   let carry: Buffer = Buffer.alloc(0);
   let lineNo = 1;
   let first = true;
@@ -28,7 +32,7 @@ export async function* readLineBatches(file: string, chunkBytes = 1 << 20): Asyn
     }
     const whole = carry.length ? Buffer.concat([carry, chunk.subarray(0, lastNewline)]) : chunk.subarray(0, lastNewline);
     carry = Buffer.from(chunk.subarray(lastNewline + 1));
-    let text = decodeUtf8(whole, file, lineNo);
+    let text = decodeUtf8(whole, file, lineNo, onInvalid);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark
       first = false;
@@ -39,7 +43,7 @@ export async function* readLineBatches(file: string, chunkBytes = 1 << 20): Asyn
     lineNo += lines.length;
   }
   if (carry.length) {
-    let text = decodeUtf8(carry, file, lineNo);
+    let text = decodeUtf8(carry, file, lineNo, onInvalid);
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     yield { firstLine: lineNo, lines: [text.endsWith("\r") ? text.slice(0, -1) : text] };
   }
@@ -49,26 +53,29 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Text of `bytes`, which start at line `firstLine` of `file`. Invalid UTF-8 is a DataError
- * naming the line, never a silent U+FFFD in the data.
+ * naming the line, never a silent U+FFFD in the data — or, with `onInvalid`, that line is
+ * reported to it and left empty.
  */
-export function decodeUtf8(bytes: Buffer, file: string, firstLine: number): string {
+export function decodeUtf8(bytes: Buffer, file: string, firstLine: number, onInvalid?: (line: number) => void): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    let line = firstLine;
-    let start = 0;
-    for (;;) {
+    // Line by line (a newline byte never occurs inside a multi-byte character).
+    const lines: string[] = [];
+    for (let start = 0, line = firstLine; start <= bytes.length; line++) {
       const end = bytes.indexOf(NEWLINE, start);
       const slice = bytes.subarray(start, end === -1 ? bytes.length : end);
       try {
-        strictUtf8.decode(slice);
+        lines.push(strictUtf8.decode(slice));
       } catch {
-        throw new DataError("not valid UTF-8 text (save the file as UTF-8)", { file, line });
+        if (!onInvalid) throw new DataError("not valid UTF-8 text (save the file as UTF-8)", { file, line });
+        onInvalid(line);
+        lines.push("");
       }
-      if (end === -1) throw new DataError("not valid UTF-8 text (save the file as UTF-8)", { file, line });
+      if (end === -1) break;
       start = end + 1;
-      line++;
     }
+    return lines.join("\n");
   }
 }
 
