@@ -176,7 +176,7 @@ class Training {
       outcome = await stepGradients(model, batches, this.config.clip, signal);
     } catch (error) {
       batches.forEach(disposeBatch);
-      throw explainStepError(error, this.config, model.config.blockSize);
+      throw error;
     }
     if (outcome === "interrupted") {
       // Drop the half-done step: the state stays that of the last completed step.
@@ -196,11 +196,7 @@ class Training {
     }
     this.step++;
     const lr = learningRate(this.step, this.config);
-    try {
-      this.optimizer.apply(grads, lr);
-    } catch (error) {
-      throw explainStepError(error, this.config, model.config.blockSize);
-    }
+    this.optimizer.apply(grads, lr);
     tf.dispose(Object.values(grads));
     this.pendingGrads = undefined;
     this.losses.push(loss);
@@ -294,6 +290,9 @@ export async function train(given: TrainOptions): Promise<TrainResult> {
     }
     if (stopped === "completed" && run.evals.at(-1)?.step !== run.step) await run.evaluate();
     await run.save();
+  } catch (error) {
+    // The heap running out anywhere in the loop (a step, an evaluation, a save's check).
+    throw error instanceof TrainingError ? error : explainStepError(error, run.config, blockSize);
   } finally {
     run.dispose();
   }
