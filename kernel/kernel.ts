@@ -3,8 +3,9 @@
  * it runs shell requests one at a time through the Executor (kernel/protocol.ts), wraps each
  * in busy/idle on iopub, and turns a cell's CellIO calls into iopub messages.
  *
- * Start-up is ordered for speed: sockets first (the worker answers kernel_info at once), then
- * the executor, which loads TypeScript; shell requests wait in the queue until it is ready.
+ * Start-up is ordered for speed: the executor (which loads TypeScript) starts loading, then the
+ * sockets' worker starts (it answers kernel_info at once, whatever the main thread is doing);
+ * shell requests wait in the queue until the executor is ready.
  */
 import { randomUUID } from "node:crypto";
 import type { DisplayOptions, MimeBundle } from "../lib/display/protocol.ts";
@@ -75,6 +76,11 @@ export class Kernel {
 
   static async start(options: KernelOptions): Promise<Kernel> {
     const kernel = new Kernel(options);
+    // The executor (TypeScript, the checker's thread) loads while the socket worker starts:
+    // the main thread would only wait for the worker otherwise.
+    const create = options.createExecutor ?? loadExecutor;
+    kernel.executor = create({ flag: kernel.flag, globals: { comms: kernel.comms.api } });
+    kernel.executor.catch((error) => console.error(`symtune kernel: the executor failed to start: ${error?.stack ?? error}`));
     kernel.wire = await Wire.start(
       { connection: options.connection, flag: kernel.flag, kernelInfo: kernelInfo(), session: kernel.session },
       {
@@ -99,9 +105,6 @@ export class Kernel {
     keepStaticExportWarm();
     process.on("uncaughtException", (error) => kernel.reportStray(error));
     process.on("unhandledRejection", (reason) => kernel.reportStray(reason));
-    const create = options.createExecutor ?? loadExecutor;
-    kernel.executor = create({ flag: kernel.flag, globals: { comms: kernel.comms.api } });
-    kernel.executor.catch((error) => console.error(`symtune kernel: the executor failed to start: ${error?.stack ?? error}`));
     return kernel;
   }
 

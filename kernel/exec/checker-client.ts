@@ -3,8 +3,12 @@
  * (checker-worker.ts): building the program (lib, @types/node, symtune's sources: seconds of
  * CPU) there means a cell never queues behind it. Until the worker says it is warm, cells run
  * unchecked and are checked later (checker.ts); after, a cell's compile is one round trip.
- * Without a worker (tests, `symtune run`) the same LocalChecker runs here, and warms when the
- * executor calls `warmUp` (when idle).
+ * Without a worker (tests) the same LocalChecker runs here.
+ *
+ * Either way it starts when the executor calls `warmUp` (when the kernel is idle) or when a
+ * request needs it: a worker warming up takes CPU from the cells the user is waiting for (on
+ * a busy machine Linux shares the CPU per session, not per thread), so not during the first
+ * cells sent right after start. Requests that need no answer wait for the start.
  *
  * If the worker dies (out of memory, a crash), the kernel says so once and goes on with an
  * in-thread checker seeded with the declarations the main thread knows: requests in flight
@@ -50,6 +54,8 @@ function heapLimit(): { maxOldGenerationSizeMb: number } | undefined {
 
 export class CheckerClient {
   private worker: Worker | null = null;
+  /** Requests told before the worker started, in order. */
+  private waiting: CheckerRequest[] | null = null;
   /** The checker when it runs on this thread (no worker, or the worker died). */
   private local: LocalChecker | null = null;
   private workerWarm = false;
@@ -63,16 +69,22 @@ export class CheckerClient {
     private readonly events: CheckerEvents,
     thread: boolean,
   ) {
-    if (!thread) {
-      this.local = this.localChecker(options.declarations);
-      return;
-    }
-    const worker = new Worker(workerSource(), { eval: true, workerData: options, resourceLimits: heapLimit() });
+    if (thread) this.waiting = [];
+    else this.local = this.localChecker(options.declarations);
+  }
+
+  /** Starts the worker (once); it builds the program at once. */
+  private start(): void {
+    if (!this.waiting) return;
+    const waiting = this.waiting;
+    this.waiting = null;
+    const worker = new Worker(workerSource(), { eval: true, workerData: this.options, resourceLimits: heapLimit() });
     this.worker = worker;
     worker.unref(); // never what keeps the process alive
     worker.on("message", (message: FromChecker) => this.receive(message));
     worker.on("error", (error) => this.died(error.message));
     worker.on("exit", (code) => this.died(`it exited with code ${code}`));
+    for (const request of waiting) worker.postMessage(request);
   }
 
   /** Whether a compile is answered without first building the program. */
@@ -102,8 +114,9 @@ export class CheckerClient {
     if (entries.length > 0) this.tell({ op: "declareStored", entries });
   }
 
-  /** In-thread: builds the program now (blocks this thread). The worker warms by itself. */
+  /** Starts building the program: in the worker, or now on this thread (which it blocks). */
   warmUp(): void {
+    this.start();
     if (!this.local || this.local.warm) return;
     this.local.warmUp();
     this.events.warm();
@@ -137,12 +150,14 @@ export class CheckerClient {
   /** A request without an answer; its order among the others is kept. */
   private tell(request: CheckerRequest): void {
     if (this.local) answer(this.local, request);
+    else if (this.waiting) this.waiting.push(request);
     else this.worker?.postMessage(request);
   }
 
   private ask(request: CheckerRequest): Promise<unknown> {
     const local = this.local;
     if (local) return new Promise((resolve) => resolve(answer(local, request)));
+    this.start();
     return new Promise((resolve, reject) => {
       const reply = ++this.replies;
       this.pending.set(reply, { request, resolve, reject });

@@ -60,6 +60,8 @@ export interface ExecutorOptions {
 
 /** How long the kernel must be idle before it warms the type checker (which blocks ~1-2 s). */
 const WARM_WHEN_IDLE_MS = 400;
+/** The same right after start: a frontend sends its first cell a moment after kernel_info. */
+const WARM_AFTER_START_MS = 1000;
 const CACHE_LIMIT = 200;
 
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
@@ -84,6 +86,7 @@ class TypeScriptExecutor implements Executor {
   private registry: Registry | null = null;
   private warm: ReturnType<typeof setTimeout> | undefined;
   private readonly runCold: boolean;
+  private readonly threaded: boolean;
   /** Whether symtune and the magics are still to be loaded in an idle moment (cold mode). */
   private preload: boolean;
   private busy = false;
@@ -101,6 +104,7 @@ class TypeScriptExecutor implements Executor {
     this.interruption = new CellInterrupt(options.flag);
     this.runtime = new CellRuntime(this.interruption, PROJECT_ROOT, dir);
     this.runCold = options.coldCells === "run";
+    this.threaded = options.checkerThread ?? false;
     const declarations =
       globalsDeclarations(PROJECT_ROOT, Object.keys(options.globals)) +
       `${HISTORY_DECLARATIONS}\n/** Clears this cell's output (IPython's name for clearOutput). */\ndeclare function clear_output(wait?: boolean): void;\n`;
@@ -112,7 +116,7 @@ class TypeScriptExecutor implements Executor {
         failed: (message) => this.tell(message),
         declarations: () => this.mirror.declarationsText(),
       },
-      options.checkerThread ?? false,
+      this.threaded,
     );
     // No prototype: a user's `let constructor` or `toString` is just a name here.
     this.scope = Object.assign(Object.create(null) as Record<string, unknown>, {
@@ -134,7 +138,7 @@ class TypeScriptExecutor implements Executor {
     });
     this.kernelNames = new Set(Object.keys(this.scope));
     this.preload = this.runCold && process.env.SYMTUNE_PRELOAD !== "0";
-    if (options.warmUp !== false) this.scheduleWarmUp(this.runCold ? WARM_WHEN_IDLE_MS : 0);
+    if (options.warmUp !== false) this.scheduleWarmUp(this.runCold ? WARM_AFTER_START_MS : 0);
   }
 
   async execute(code: string, io: CellIO, options: ExecuteOptions): Promise<ExecOutcome> {
@@ -345,6 +349,8 @@ class TypeScriptExecutor implements Executor {
    * import and magic; ~1.2 s of CPU, mostly tfjs), then warm the type checker.
    */
   private async idleWork(): Promise<void> {
+    // A checker in its own thread warms beside the preload (on a second core, if there is one).
+    if (this.threaded) this.checker.warmUp();
     if (this.preload) {
       this.preload = false;
       await Promise.all([import("../../lib/index.ts"), this.magics()]).catch(() => {});

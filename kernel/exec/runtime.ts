@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
+import { installCodeCache } from "./codecache.ts";
 import type { CellInterrupt } from "./interrupt.ts";
 
 export { KeyboardInterrupt } from "./interrupt.ts";
@@ -115,6 +116,8 @@ export function ensureTypeScriptLoader(): Promise<void> {
       const { register } = await import("tsx/cjs/api");
       register();
     }
+    // Last, so it is in front of tsx's loader: the big CommonJS bundles behind `symtune` (tfjs).
+    installCodeCache();
   })();
   return tsxReady;
 }
