@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../lib/errors.ts";
+import type { IopubContents } from "./protocol.ts";
 
 export type CommData = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export interface CommsApi {
 }
 
 /** How comm messages leave the kernel (on iopub, with the current request as parent). */
-export type CommPublish = (msgType: "comm_open" | "comm_msg" | "comm_close", content: Record<string, unknown>, metadata?: CommData, buffers?: Uint8Array[]) => void;
+export type CommPublish = <T extends "comm_open" | "comm_msg" | "comm_close">(msgType: T, content: IopubContents[T], metadata?: CommData, buffers?: Uint8Array[]) => void;
 
 class KernelComm implements Comm {
   private msgHandlers: ((data: CommData, buffers: Uint8Array[]) => void)[] = [];

@@ -14,7 +14,7 @@ import { UsageError } from "../lib/errors.ts";
 import { CommManager } from "./comm.ts";
 import { errorOutcome } from "./exec/outcome.ts";
 import { History } from "./history.ts";
-import { InterruptFlag, contentOf, type CellIO, type ExecOutcome, type Executor } from "./protocol.ts";
+import { InterruptFlag, contentOf, type CellIO, type ExecOutcome, type Executor, type IopubContents, type ReplyContents } from "./protocol.ts";
 import type { ConnectionInfo } from "./wire/connection.ts";
 import { kernelInfo } from "./wire/kernel-info.ts";
 import { wallClock, type Content, type Envelope, type Message } from "./wire/message.ts";
@@ -140,7 +140,7 @@ export class Kernel {
     } catch (error) {
       console.error(`symtune kernel: ${type} failed: ${(error as Error)?.stack ?? error}`);
       if (type.endsWith("_request")) {
-        this.wire.reply(channel, request, type.replace(/_request$/, "_reply"), errorOutcome(error));
+        this.wire.reply(channel, request, type.replace(/_request$/, "_reply") as keyof ReplyContents, errorOutcome(error));
       }
     } finally {
       if (!this.stopping) this.wire.publish("status", { execution_state: "idle" }, request.msg);
@@ -252,7 +252,7 @@ export class Kernel {
 
   private cellIO(request: Envelope, allowStdin: boolean, payload: Content[]): CellIO {
     const parent = request.msg;
-    const publish = (type: string, content: Content) => this.wire.publish(type, content, parent);
+    const publish = <T extends keyof IopubContents>(type: T, content: IopubContents[T]) => this.wire.publish(type, content, parent);
     const transient = (displayId?: string) => (displayId ? { display_id: displayId } : {});
     return {
       stdout: (text: string) => text && publish("stream", { name: "stdout", text }),
@@ -324,7 +324,7 @@ export class Kernel {
   }
 
   private async shutdown(channel: RequestChannel, request: Arrived): Promise<void> {
-    const reply = { status: "ok", restart: contentOf(request.msg, "shutdown_request").restart === true };
+    const reply = { status: "ok" as const, restart: contentOf(request.msg, "shutdown_request").restart === true };
     this.stopping = true;
     this.wire.reply(channel, request, "shutdown_reply", reply);
     this.wire.publish("shutdown_reply", reply, request.msg);

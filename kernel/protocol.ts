@@ -126,7 +126,7 @@ const [RAISED, RUNNING, CELL, OUTLIVED, PING, PONG, SLOTS] = [0, 1, 2, 3, 4, 5, 
 /**
  * The contents of the requests a client sends (Jupyter messaging spec 5.3), as the kernel
  * reads them. Every field is optional: a client may omit or mistype any of them, so readers
- * default and coerce. The replies and iopub messages the kernel sends are built in kernel.ts.
+ * default and coerce. What the kernel sends is typed below (ReplyContents, IopubContents).
  */
 export interface RequestContents {
   execute_request: {
@@ -157,6 +157,63 @@ export interface RequestContents {
   comm_open: { comm_id?: string; target_name?: string; data?: Record<string, unknown> };
   comm_msg: { comm_id?: string; data?: Record<string, unknown> };
   comm_close: { comm_id?: string; data?: Record<string, unknown> };
+}
+
+/** Any reply may be an error instead (spec: "status": "error" with ename, evalue, traceback). */
+export interface ErrorReply {
+  status: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+type Bundle = Record<string, unknown>;
+/** A history entry: (session, line, input) or (session, line, [input, output]). */
+export type HistoryEntry = [number, number, string | [string, string | null]];
+
+/**
+ * The contents of the replies the kernel sends on shell and control (spec 5.3): what a
+ * front-end may rely on. Wire.reply takes the type and checks the content against it.
+ */
+export interface ReplyContents {
+  execute_reply:
+    | { status: "ok"; execution_count: number; payload: Record<string, unknown>[]; user_expressions: Record<string, unknown> }
+    | (ErrorReply & { execution_count: number; payload: Record<string, unknown>[] })
+    | { status: "aborted"; execution_count: null };
+  complete_reply: { status: "ok"; matches: string[]; cursor_start: number; cursor_end: number; metadata: Record<string, unknown> } | ErrorReply;
+  inspect_reply: { status: "ok"; found: boolean; data: Bundle; metadata: Record<string, unknown> } | ErrorReply;
+  is_complete_reply: { status: IsCompleteStatus; indent?: string } | ErrorReply;
+  history_reply: { status: "ok"; history: HistoryEntry[] } | ErrorReply;
+  comm_info_reply: { status: "ok"; comms: Record<string, { target_name: string }> } | ErrorReply;
+  shutdown_reply: { status: "ok"; restart: boolean } | ErrorReply;
+  interrupt_reply: { status: "ok" } | ErrorReply;
+  kernel_info_reply: {
+    status: "ok";
+    protocol_version: string;
+    implementation: string;
+    implementation_version: string;
+    language_info: { name: string; version: string; mimetype: string; file_extension: string; pygments_lexer?: string; codemirror_mode?: unknown };
+    banner: string;
+    debugger: boolean;
+    help_links: { text: string; url: string }[];
+  };
+}
+
+/** The contents of the messages the kernel publishes on iopub (spec 5.3). */
+export interface IopubContents {
+  status: { execution_state: "starting" | "busy" | "idle" };
+  execute_input: { code: string; execution_count: number };
+  execute_result: { execution_count: number; data: Bundle; metadata: Record<string, unknown> };
+  error: { ename: string; evalue: string; traceback: string[] };
+  stream: { name: "stdout" | "stderr"; text: string };
+  display_data: { data: Bundle; metadata: Record<string, unknown>; transient: { display_id?: string } };
+  update_display_data: { data: Bundle; metadata: Record<string, unknown>; transient: { display_id?: string } };
+  clear_output: { wait: boolean };
+  /** Also sent on iopub, so every front-end of the kernel sees it go. */
+  shutdown_reply: { status: "ok"; restart: boolean };
+  comm_open: { comm_id: string; target_name: string; data: Record<string, unknown> };
+  comm_msg: { comm_id: string; data: Record<string, unknown> };
+  comm_close: { comm_id: string; data: Record<string, unknown> };
 }
 
 /** A request's content with its type's fields (see RequestContents). */

@@ -1,5 +1,6 @@
 /** The kernel_info_reply content; static, so the socket worker answers it without the main thread. */
 import { createRequire } from "node:module";
+import type { ReplyContents } from "../protocol.ts";
 import { PROTOCOL_VERSION } from "./message.ts";
 
 const require = createRequire(import.meta.url);
@@ -13,7 +14,7 @@ export function symtuneVersion(): string {
   return (require("../../package.json") as { version: string }).version;
 }
 
-export function kernelInfo(): Record<string, unknown> {
+export function kernelInfo(): ReplyContents["kernel_info_reply"] {
   const ts = typescriptVersion();
   return {
     status: "ok",

@@ -3,7 +3,7 @@
  * dispatcher sends, and turns what arrives into calls on the dispatcher's handlers.
  */
 import { Worker } from "node:worker_threads";
-import type { InterruptFlag } from "../protocol.ts";
+import type { InterruptFlag, IopubContents, ReplyContents } from "../protocol.ts";
 import type { ConnectionInfo } from "./connection.ts";
 import { createRequire } from "node:module";
 import { makeHeader, type Content, type Envelope, type Message } from "./message.ts";
@@ -39,7 +39,7 @@ export interface WireHandlers {
 export interface WireOptions {
   connection: ConnectionInfo;
   flag: InterruptFlag;
-  kernelInfo: Content;
+  kernelInfo: ReplyContents["kernel_info_reply"];
   session: string;
 }
 
@@ -127,12 +127,12 @@ export class Wire {
     }
   }
 
-  /** Replies go back on the request's socket to the identities it came from. */
-  reply(channel: RequestChannel, request: Envelope, msgType: string, content: Content, metadata?: Record<string, unknown>): void {
+  /** Replies go back on the request's socket to the identities it came from; the content is checked against the spec's (ReplyContents). */
+  reply<T extends keyof ReplyContents>(channel: RequestChannel, request: Envelope, msgType: T, content: ReplyContents[T], metadata?: Record<string, unknown>): void {
     this.send(channel, request.ids, msgType, content, request.msg, metadata);
   }
 
-  publish(msgType: string, content: Content, parent?: Message, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
+  publish<T extends keyof IopubContents>(msgType: T, content: IopubContents[T], parent?: Message, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
     this.send("iopub", [], msgType, content, parent, metadata, buffers);
   }
 

@@ -9,16 +9,16 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { InterruptFlag } from "../protocol.ts";
+import { InterruptFlag, type ReplyContents } from "../protocol.ts";
 import { endpoint, type Channel, type ConnectionInfo } from "./connection.ts";
-import { makeHeader, parse, serialize, SignatureHistory, Signer, wallClock, type Content, type Envelope, type Message } from "./message.ts";
+import { makeHeader, parse, serialize, SignatureHistory, Signer, wallClock, type Envelope, type Message } from "./message.ts";
 import { MainThreadStopper } from "./stopper.ts";
 import type { FromWorker, ToWorker } from "./wire.ts";
 
 interface WorkerData {
   connection: ConnectionInfo;
   flagBuffer: SharedArrayBuffer;
-  kernelInfo: Content;
+  kernelInfo: ReplyContents["kernel_info_reply"];
   session: string;
 }
 
@@ -114,7 +114,7 @@ function send(channel: Outgoing, ids: Uint8Array[], msg: Message): void {
   outboxes[channel].push({ ids, msg });
 }
 
-function reply(channel: Outgoing, request: Envelope, msgType: string, content: Content): void {
+function reply<T extends keyof ReplyContents>(channel: Outgoing, request: Envelope, msgType: T, content: ReplyContents[T]): void {
   send(channel, request.ids, {
     header: makeHeader(msgType, session),
     parent_header: request.msg.header,

@@ -21,7 +21,10 @@ let runs: string;
 const kernels: KernelProcess[] = [];
 
 function start(): Promise<KernelProcess> {
-  return KernelProcess.start({ env: { SYMTUNE_RUNS_DIR: runs, SYMTUNE_HISTORY: tempHistory() } }).then((k) => (kernels.push(k), k));
+  // One thread in both kernels: by default the thread count follows the machine's load, which
+  // may differ between the killed kernel and the fresh one (the promise is "same backend, same threads").
+  const env = { SYMTUNE_RUNS_DIR: runs, SYMTUNE_HISTORY: tempHistory(), SYMTUNE_THREADS: "1" };
+  return KernelProcess.start({ env }).then((k) => (kernels.push(k), k));
 }
 
 /** Step → loss from a run's metrics.jsonl (the file a user's plots read). */
