@@ -146,6 +146,12 @@ class Training {
     if (JSON.stringify(ckpt.config) !== JSON.stringify(model.config)) {
       throw new UsageError(`resumeFrom: the checkpoint's model config ${JSON.stringify(ckpt.config)} differs from the model's ${JSON.stringify(model.config)}.`);
     }
+    for (const key of ["batchSize", "accumulate"] as const) {
+      // The data cursor counts batches of the checkpoint's size: another size would continue another order.
+      if (this.config[key] !== state.config[key]) {
+        throw new UsageError(`resumeFrom: ${key} is ${state.config[key]} in the checkpoint's run but ${this.config[key]} now; resume with ${key}: ${state.config[key]} (the data cursor counts its batches).`);
+      }
+    }
     const [weightsFile, optimizerFile] = [`${ckpt.path}/model.safetensors`, `${ckpt.path}/optimizer.safetensors`];
     const moments = ckpt.optimizer.tensors;
     checkMoments(moments, model.variables, optimizerFile);

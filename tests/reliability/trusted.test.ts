@@ -86,6 +86,21 @@ describe("a checkpoint is trusted only when it can be", () => {
     model.dispose();
   });
 
+  it("train({ resumeFrom }) refuses another micro-batch size or accumulation (the data cursor counts the checkpoint's batches)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "symtune-batch-"));
+    const base = { tokenizer: charTokenizer, data: reversals, batchSize: 4, steps: 4 };
+    const first = tinyModel(5);
+    await train({ ...base, model: first, steps: 2, checkpointDir: dir });
+    first.dispose();
+    const model = tinyModel(5);
+    await expect(train({ ...base, model, batchSize: 2, resumeFrom: dir })).rejects.toThrow(
+      new UsageError("resumeFrom: batchSize is 4 in the checkpoint's run but 2 now; resume with batchSize: 4 (the data cursor counts its batches)."),
+    );
+    await expect(train({ ...base, model, accumulate: 2, resumeFrom: dir })).rejects.toThrow(/^resumeFrom: accumulate is 1 in the checkpoint's run but 2 now/);
+    expect((await train({ ...base, model, resumeFrom: dir })).step).toBe(4);
+    model.dispose();
+  });
+
   const damaged: [string, (ckpt: string, runs: string) => void, string, string][] = [
     ["a NaN weight", (c) => editTensors(join(c, "model.safetensors"), (t) => (t["h.0.ln_1.weight"].data[5] = NaN)), "model.safetensors", "h.0.ln_1.weight"],
     ["an infinite moment", (c) => editTensors(join(c, "optimizer.safetensors"), (t) => (t["v.wte.weight"].data[0] = Infinity)), "optimizer.safetensors", "v.wte.weight"],
