@@ -109,6 +109,11 @@ export class CheckerClient {
     this.tell({ op: "declareUntyped", names });
   }
 
+  /** Relative imports resolve from `dir` from now on (`%cd`). */
+  setBase(dir: string): void {
+    this.tell({ op: "base", dir });
+  }
+
   /** Values magics stored: declared with their types once the checker is warm. */
   declareStored(entries: [string, ValueShape][]): void {
     if (entries.length > 0) this.tell({ op: "declareStored", entries });

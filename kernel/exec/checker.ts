@@ -36,6 +36,7 @@ export type CheckerRequest = { reply?: number } & (
   | { op: "compile"; code: string }
   | { op: "cold"; id: number; code: string; label: string }
   | { op: "declareUntyped"; names: string[] }
+  | { op: "base"; dir: string }
   | { op: "declareStored"; entries: [string, ValueShape][] }
   | { op: "complete"; code: string; cursor: number; magicNames: MagicNames }
   | { op: "inspect"; code: string; cursor: number }
@@ -51,6 +52,8 @@ export function answer(checker: LocalChecker, request: CheckerRequest): unknown 
       return checker.cold(request.id, request.code, request.label);
     case "declareUntyped":
       return checker.declareUntyped(request.names);
+    case "base":
+      return checker.setBase(request.dir);
     case "declareStored":
       return checker.declareStored(request.entries);
     case "complete":
@@ -114,6 +117,11 @@ export class LocalChecker {
 
   declareUntyped(names: string[]): void {
     this.service.declareUntyped(names);
+  }
+
+  /** Relative imports resolve from `dir` from now on (`%cd`). */
+  setBase(dir: string): void {
+    this.service.setBase(dir);
   }
 
   declareStored(entries: [string, ValueShape][]): void {

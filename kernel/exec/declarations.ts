@@ -8,6 +8,7 @@
  * (committing a cell as a new file made it rebuild everything: ~3x the cost of a cell).
  * The price: an older declaration that names a redeclared type now sees the new one.
  */
+import path from "node:path";
 import type * as TS from "typescript";
 import ts from "./ts.ts";
 import { topLevelNames } from "./names.ts";
@@ -34,6 +35,18 @@ export class CellDeclarations {
   /** Replaces the entries of `declared` by the cell's declarations (its emitted .d.ts). */
   commit(dts: string, declared: ReadonlySet<string>): void {
     this.entries = [...this.entries.filter((e) => !declared.has(e.name)), ...split(dts).filter((e) => declared.has(e.name))];
+  }
+
+  /**
+   * Makes the entries' relative module specifiers (`from "./util.ts"`, `import("./util.ts")`)
+   * absolute, resolved from `dir`: the module then means the same file wherever it moves.
+   */
+  pin(dir: string): void {
+    const absolute = (spec: string) => JSON.stringify(path.resolve(dir, spec));
+    this.entries = this.entries.map((e) => ({
+      ...e,
+      text: e.text.replace(/(\bfrom\s*|\bimport\s*\(\s*)(["'])(\.{1,2}\/[^"']*)\2/g, (_, before: string, _quote: string, spec: string) => before + absolute(spec)),
+    }));
   }
 
   text(): string {

@@ -79,6 +79,8 @@ class TypeScriptExecutor implements Executor {
   private storedGeneration = 0;
   /** What the checker's thread said about itself (it died), for the next cell's stderr. */
   private notice: string | null = null;
+  /** The process's directory when last seen; a change means `%cd` (followDirectory). */
+  private seenDirectory = process.cwd();
   private readonly runtime: CellRuntime;
   private readonly interruption: CellInterrupt;
   private io: CellIO | null = null;
@@ -193,6 +195,7 @@ class TypeScriptExecutor implements Executor {
     }
     // Completion needs the checker: warming it now also gives magic-stored variables their types.
     this.warmUp();
+    this.followDirectory();
     const result = await this.checker.complete(code, toUtf16(code, cursorPos), registry?.magicNames() ?? { line: [], cell: [] });
     return { ...result, cursorStart: toCodePoints(code, result.cursorStart), cursorEnd: toCodePoints(code, result.cursorEnd) };
   }
@@ -208,6 +211,7 @@ class TypeScriptExecutor implements Executor {
       }
     }
     this.warmUp();
+    this.followDirectory();
     return await this.checker.inspect(code, cursor);
   }
 
@@ -238,6 +242,7 @@ class TypeScriptExecutor implements Executor {
     const io = this.io;
     const label = this.label;
     const late = (lines: string[]) => io?.stderr(`${label} ran before the type checker was ready; checked now:\n${lines.join("\n")}\n`);
+    this.followDirectory();
     const cell = await this.interruption.protect(() => this.compile(prepareCell(rewriteLineMagics(code, this.knownName(code))), label, late));
     return await this.interruption.userCode(() => cell.run(this.scope, this.runtime));
   }
@@ -256,12 +261,25 @@ class TypeScriptExecutor implements Executor {
     if ("diagnostics" in emitted) throw new CompileError(emitted.diagnostics, label, code);
     if (cold) this.checker.cold(code, label, late);
     else this.mirror.commit(emitted.dts, declared);
-    const cell = cellScript(emitted.js, this.mirror.dir, label, code);
+    const cell = cellScript(emitted.js, this.runtime.dir, label, code);
     if (declared.size === 0 && !cold) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(code, { generation, cell });
     }
     return cell;
+  }
+
+  /**
+   * Once the process's directory changes (`%cd`, `process.chdir`), relative imports in later
+   * cells resolve from it, at run time and in the type checker alike (IPython's imports
+   * follow its working directory too). Until then they resolve from the notebook's folder.
+   */
+  private followDirectory(): void {
+    const cwd = process.cwd();
+    if (cwd === this.seenDirectory) return;
+    this.seenDirectory = cwd;
+    this.runtime.dir = cwd;
+    this.checker.setBase(cwd);
   }
 
   /** Says `message` in the running cell's output, or else the next cell's. */

@@ -23,8 +23,8 @@ export class CellRuntime {
   constructor(
     private readonly interruption: CellInterrupt,
     private readonly projectRoot: string,
-    /** The notebook's directory: relative imports resolve from here. */
-    private readonly dir: string,
+    /** Where relative imports resolve from: the notebook's directory, or where `%cd` went. */
+    public dir: string,
   ) {}
 
   /** The execution an `await` started in (compiled cells read it before awaiting). */

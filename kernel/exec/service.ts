@@ -27,15 +27,17 @@ interface VirtualFile {
 
 
 export class CellService {
-  readonly cellFile: string;
+  /** In the directory relative imports resolve from: the notebook's, or where `%cd` went. */
+  cellFile: string;
   private readonly files = new Map<string, VirtualFile>();
   private readonly declarations: CellDeclarations;
-  private readonly declarationsFile: string;
+  private declarationsFile: string;
   /** Changes whenever a cell's declarations are committed; compile caches key on it. */
   generation = 0;
   private readonly service: TS.LanguageService;
   private readonly options: TS.CompilerOptions;
   private userLength = 0;
+  private versions = 0;
 
   constructor(
     readonly dir: string,
@@ -232,6 +234,25 @@ export class CellService {
     return this.declarations.text();
   }
 
+  /**
+   * Relative imports resolve from `dir` from now on (the kernel's working directory after
+   * `%cd`, as IPython's imports follow it): the cell and declaration files move there, and the
+   * declarations' own relative imports are pinned to where they were written.
+   */
+  setBase(dir: string): void {
+    const from = path.dirname(this.cellFile);
+    if (dir === from) return;
+    this.declarations.pin(from);
+    const cell = this.files.get(this.cellFile);
+    this.files.delete(this.cellFile);
+    this.files.delete(this.declarationsFile);
+    this.cellFile = path.join(dir, `${CELL_PREFIX}.ts`);
+    this.declarationsFile = path.join(dir, `${DECLARATIONS_MODULE}.d.ts`);
+    this.setFile(this.declarationsFile, this.declarations.text());
+    this.setFile(this.cellFile, cell?.text ?? "export {};\n");
+    this.generation++;
+  }
+
   /** Did an earlier cell (or the kernel) declare `name`? */
   declares(name: string): boolean {
     return this.declarations.names().includes(name);
@@ -264,7 +285,8 @@ export class CellService {
   private setFile(file: string, text: string): void {
     const old = this.files.get(file);
     if (old?.text === text) return;
-    this.files.set(file, { text, version: (old?.version ?? 0) + 1 });
+    // One counter for all files: a file that moves away and back never repeats a version.
+    this.files.set(file, { text, version: ++this.versions });
   }
 }
 

@@ -81,6 +81,21 @@ describe("files and folders", () => {
     expect(process.cwd()).toBe(fs.realpathSync(dir));
     expect(await run(executor, "%cd nowhere")).toMatchObject({ status: "error", evalue: "%cd: no such directory: nowhere" });
   });
+
+  it("relative imports in later cells follow %cd, in the type checker and at run time", async () => {
+    process.chdir(dir);
+    expect((await run(executor, 'import { double } from "./util.ts";')).status).toBe("ok");
+    fs.mkdirSync(path.join(dir, "lib2"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "lib2", "util.ts"), 'export function triple(n: number): number {\n  return n * 3;\n}\nexport const where = "lib2";\n');
+    await run(executor, "%cd lib2");
+    // `double` still means the notebook folder's util.ts; "./util.ts" now means lib2's.
+    expect(text(await run(executor, 'import { triple, where } from "./util.ts";\ntriple(double(2)) + where'))).toBe("'12lib2'");
+    const wrong = await run(executor, 'triple("x")');
+    expect(wrong).toMatchObject({ status: "error", ename: "TSError" });
+    expect(wrong.status === "error" && wrong.evalue).toMatch(/^Argument of type 'string' is not assignable to parameter of type 'number'/);
+    await run(executor, "%cd -");
+    expect(text(await run(executor, 'import { double as twice } from "./util.ts";\ntwice(5)'))).toBe("10");
+  });
 });
 
 describe("results and inputs", () => {

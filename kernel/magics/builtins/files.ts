@@ -11,7 +11,7 @@ registerMagic({
   name: "cd",
   mode: "line",
   summary: "Change the kernel's working directory",
-  help: "%cd DIR (relative to the current one), %cd - (back to the previous one), %cd (home). Shell commands and relative file names use it; imports in cells still resolve from the notebook's folder.",
+  help: "%cd DIR (relative to the current one), %cd - (back to the previous one), %cd (home). Shell commands, relative file names and relative imports in later cells use it (imports made before keep their files).",
   args: [{ name: "dir", help: "where to go", raw: true }],
   run(args, ctx) {
     const wanted = String(args.dir ?? "").trim();
