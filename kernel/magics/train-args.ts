@@ -21,7 +21,7 @@ export const ARGS: ArgSpec[] = [
   { name: "instruction", option: true, help: "symbol-tune: variable with instruction rows to mix in" },
   { name: "instruction-ratio", option: true, type: "number", help: "symbol-tune: prompts : instruction (default 1)" },
   { name: "from", option: true, help: "start from: a %train result variable, a run id, or a checkpoint path" },
-  { name: "resume", option: true, help: "continue a stopped or killed run (id, unique prefix or checkpoint path) from its latest checkpoint, with its settings and rows" },
+  { name: "resume", option: true, help: "continue a stopped or killed run from its latest checkpoint, with its settings and rows: a run id (or unique prefix) or a checkpoint path" },
   { name: "ratio", option: true, type: "number", help: "symbolic : general (default 0.84, the paper's)" },
   { name: "n", option: true, type: "integer", help: "examples in the mixture (default: all rows; infusion: general × (1 + ratio))" },
   ...CONFIG_KEYS.map(configArg),

@@ -272,6 +272,8 @@ export async function runStage(planned: StagePlan | Promise<StagePlan>, options:
   const evalExamples = options.evalRows ? rowsOf(options.evalRows).map(toPrompt) : undefined;
   // Progress bar, eval table and live curve; an interrupt skips the curve's static image.
   const view = options.live === false ? null : new TrainingView({ title: options.name ?? stagePlan.stage, total: config.steps, startStep: resume?.step, signal: options.signal });
+  // A resumed run's curve starts with the steps it had done.
+  for (const m of resume ? resume.run.metrics() : []) if (m.kind === "step") view?.curve?.add("train loss", m.step, m.loss);
   const started = performance.now();
   let result: TrainResult;
   try {

@@ -87,11 +87,18 @@ describe("%train --resume after kill -9", () => {
     expect(bad.reply.content.evalue).toContain(victim); // names the runs that exist
     expect(bad.reply.content.traceback).toHaveLength(1);
 
+    // The run ids complete after --resume, as after --from.
+    const completion = await b.client.request("shell", "complete_request", { code: "%train --resume ", cursor_pos: 16 });
+    expect(completion.content.matches).toContain(victim);
+
     const resumedFrom = Number(/step-(\d+)/.exec(latestCheckpoint(join(runs, victim, "checkpoints"))!)![1]);
     await ok(b, LOAD);
     // By a unique prefix of the id; the rows come from the variable the run recorded (scan).
     const resumed = await ok(b, `%train --resume ${victim.slice(0, -2)} --as again`);
     expect(textOf(resumed.outputs, "execute_result")).toMatch(/completed/);
+    // Its loss curve shows the whole run, the steps before the kill too.
+    const figure = resumed.outputs.filter((m) => m.content.data?.["application/vnd.plotly.v1+json"]).at(-1)!.content.data["application/vnd.plotly.v1+json"];
+    expect(figure.data[0].x).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
     await ok(b, `${TRAIN} --name reference`);
     const reference = readdirSync(runs).find((d) => d !== victim)!;
 
