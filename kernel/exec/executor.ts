@@ -171,7 +171,7 @@ class TypeScriptExecutor implements Executor {
       this.mirror.declareUntyped(names);
       this.checker.declareUntyped(names);
       if (this.runCold && !this.checker.warm) this.scheduleWarmUp(WARM_WHEN_IDLE_MS);
-      else this.declareStored();
+      else if (this.checker.warm) this.declareStored();
     }
   }
 
@@ -196,6 +196,7 @@ class TypeScriptExecutor implements Executor {
     // Completion needs the checker: warming it now also gives magic-stored variables their types.
     this.warmUp();
     this.followDirectory();
+    this.declareStored();
     const result = await this.checker.complete(code, toUtf16(code, cursorPos), registry?.magicNames() ?? { line: [], cell: [] });
     return { ...result, cursorStart: toCodePoints(code, result.cursorStart), cursorEnd: toCodePoints(code, result.cursorEnd) };
   }
@@ -212,6 +213,7 @@ class TypeScriptExecutor implements Executor {
     }
     this.warmUp();
     this.followDirectory();
+    this.declareStored();
     return await this.checker.inspect(code, cursor);
   }
 
@@ -291,6 +293,7 @@ class TypeScriptExecutor implements Executor {
   private async run(code: string): Promise<unknown> {
     const help = parseHelpRequest(code);
     if (help) {
+      if (help.kind !== "magic") this.declareStored();
       const bundle = help.kind === "magic" ? { "text/plain": (await this.magics()).magicHelp(help.name) } : await this.checker.symbolHelp(help.expression);
       this.cellIO().page(bundle);
       return undefined;
@@ -395,9 +398,13 @@ class TypeScriptExecutor implements Executor {
     }
   }
 
-  /** Declares what magics stored with the types of their values (a name reassigned since keeps its own type). */
+  /**
+   * Declares what magics stored with the types of their values (a name reassigned since keeps
+   * its own type): when the checker is warm, or before it answers an editor request (it types
+   * them once warm, before the answer: `model.tra<Tab>` right after `%train … --as model`).
+   */
   private declareStored(): void {
-    if (this.stored.size === 0 || !this.checker.warm) return;
+    if (this.stored.size === 0) return;
     const stored = [...this.stored].filter(([name, value]) => isDeclarableName(name) && this.scope[name] === value);
     this.stored.clear();
     this.checker.declareStored(stored.map(([name, value]) => [name, describeValue(value)]));

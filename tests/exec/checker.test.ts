@@ -48,12 +48,12 @@ describe("type checker thread", () => {
   it("types a variable a magic stored, and completes its members", { timeout: 180_000 }, async () => {
     const executor = await threaded(notebookDir());
     expect((await run(executor, "%collection load scan --as scan --quiet")).status).toBe("ok");
+    // Right away, before the checker was ever started: completion waits for it and its types.
+    expect((await executor.complete("scan.sam", 8)).matches).toContain("sample");
     expect(await whenChecked(executor, "const probe: string = 1;")).toMatchObject({ status: "error", ename: "TSError" });
     const typo = await run(executor, "scan.smaple(2)");
     expect(typo).toMatchObject({ status: "error", ename: "TSError" });
     expect(typo.status === "error" && typo.evalue).toMatch(/^Property 'smaple' does not exist on type 'Collection'\. Did you mean 'sample'\?/);
-    const completion = await executor.complete("scan.sam", 8);
-    expect(completion.matches).toContain("sample");
   });
 
   it("when the thread dies, says so once and goes on checking on the main thread", { timeout: 180_000 }, async () => {
