@@ -252,7 +252,7 @@ class Training {
     let restored = "No checkpoint had been written (set checkpointDir and checkpointEvery to keep one); the model's weights are no longer usable.";
     if (this.lastCheckpoint) {
       assignWeights(this.o.model, readCheckpoint(this.lastCheckpoint).weights, this.lastCheckpoint);
-      restored = `The model was restored from the last good checkpoint, ${this.lastCheckpoint}; continue with resumeFrom after changing the settings.`;
+      restored = `The model was restored from the last good checkpoint, ${this.lastCheckpoint}; go on from it with other settings: %train --from that folder (a new run), or train({ resumeFrom }).`;
     }
     const { lr, warmup, clip } = this.config;
     throw new TrainingError(

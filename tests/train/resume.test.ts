@@ -119,7 +119,7 @@ describe("NaN and Inf", () => {
     expect(error).toBeInstanceOf(TrainingError);
     expect((error as Error).message).toBe(
       "training stopped at step 3: the loss after the update became NaN (learning rate 0.005, warmup 3, clip 1). " +
-        `Lower the learning rate or lengthen the warmup. The model was restored from the last good checkpoint, ${join(dir, "step-00000002")}; continue with resumeFrom after changing the settings.`,
+        `Lower the learning rate or lengthen the warmup. The model was restored from the last good checkpoint, ${join(dir, "step-00000002")}; go on from it with other settings: %train --from that folder (a new run), or train({ resumeFrom }).`,
     );
     // The poisoned step was not saved; the good one loads and gives a finite loss.
     expect(existsSync(join(dir, "step-00000003"))).toBe(false);
