@@ -286,7 +286,7 @@ export class Kernel {
         },
         reject,
       };
-      this.wire.send("stdin", request.ids, "input_request", { prompt, password }, request.msg);
+      this.wire.ask(request, "input_request", { prompt, password });
     });
   }
 

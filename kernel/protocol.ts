@@ -199,6 +199,11 @@ export interface ReplyContents {
   };
 }
 
+/** What the kernel asks on stdin (spec 5.3): a prompt for `input()`. */
+export interface StdinContents {
+  input_request: { prompt: string; password: boolean };
+}
+
 /** The contents of the messages the kernel publishes on iopub (spec 5.3). */
 export interface IopubContents {
   status: { execution_state: "starting" | "busy" | "idle" };

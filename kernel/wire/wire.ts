@@ -3,7 +3,7 @@
  * dispatcher sends, and turns what arrives into calls on the dispatcher's handlers.
  */
 import { Worker } from "node:worker_threads";
-import type { InterruptFlag, IopubContents, ReplyContents } from "../protocol.ts";
+import type { InterruptFlag, IopubContents, ReplyContents, StdinContents } from "../protocol.ts";
 import type { ConnectionInfo } from "./connection.ts";
 import { createRequire } from "node:module";
 import { makeHeader, type Content, type Envelope, type Message } from "./message.ts";
@@ -130,6 +130,11 @@ export class Wire {
   /** Replies go back on the request's socket to the identities it came from; the content is checked against the spec's (ReplyContents). */
   reply<T extends keyof ReplyContents>(channel: RequestChannel, request: Envelope, msgType: T, content: ReplyContents[T], metadata?: Record<string, unknown>): void {
     this.send(channel, request.ids, msgType, content, request.msg, metadata);
+  }
+
+  /** A request to the front-end on stdin, to the identities of the request it belongs to. */
+  ask<T extends keyof StdinContents>(request: Envelope, msgType: T, content: StdinContents[T]): void {
+    this.send("stdin", request.ids, msgType, content, request.msg);
   }
 
   publish<T extends keyof IopubContents>(msgType: T, content: IopubContents[T], parent?: Message, metadata?: Record<string, unknown>, buffers?: Uint8Array[]): void {
