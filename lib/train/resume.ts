@@ -108,7 +108,7 @@ export async function resumeStage(ref: string | Run, options: ResumeOptions): Pr
   const recorded = run.record.config as unknown as RecordedStage;
   const stage = run.record.stage as StageName;
   if (options.from !== undefined) throw new UsageError(`a resume continues from run ${run.id}'s own checkpoint; leave from (--from) out`);
-  if (options.stage !== undefined && options.stage !== stage) throw new UsageError(`run ${run.id} is a ${stage} run, not ${options.stage}; leave the stage out to resume it`);
+  if (options.stage !== undefined && options.stage !== stage) throw new UsageError(`run ${run.id} trained the ${stage} stage, not ${options.stage}; leave the stage out to resume it`);
   const given = options as Record<string, unknown>;
   const kept = { ...state.config, ...recorded.mixture } as Record<string, unknown>;
   const changed = [...TRAIN_CONFIG_KEYS.filter((k) => !RESUME_SETTABLE.includes(k)), ...MIXTURE_KEYS].filter((k) => given[k] !== undefined && kept[k] !== undefined && !same(given[k], kept[k]));

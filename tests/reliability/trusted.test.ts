@@ -133,7 +133,7 @@ describe("a resume continues the same run or says what would", () => {
     expect(changed).toBeInstanceOf(UsageError);
     expect(changed.message).toContain("batchSize (the run's is 2), lr (the run's is 0.003) cannot change");
     const stage = await refusal(runs, { stage: "instruction" });
-    expect(stage.message).toBe(`run ${id} is a injection run, not instruction; leave the stage out to resume it`);
+    expect(stage.message).toBe(`run ${id} trained the injection stage, not instruction; leave the stage out to resume it`);
     expect((await refusal(runs, { from: "elsewhere" })).message).toBe(`a resume continues from run ${id}'s own checkpoint; leave from (--from) out`);
     const missing = await refusal(runs, { data: undefined });
     expect(missing.message).toContain(`give the rows run ${id} trained on`);
