@@ -33,7 +33,7 @@ registerMagic({
   async run(line, ctx) {
     const args = ctx.body !== undefined ? withBodyOptions("%%train", line, ctx.body, ARGS) : line;
     if (!args.stage && !args.resume) throw new UsageError(`%train: give --stage (${STAGE_NAMES.join(", ")}) or --resume RUN`);
-    const result = await asMagic("%train", () => {
+    const result = await asMagic(args.resume ? "%train --resume" : "%train", () => {
       // A resume reads its rows from the variables the run recorded, unless given again.
       const names = { ...(args.resume ? recordedSources(args.resume as string) : {}), ...sourcesOf(args) };
       const rows = (key: string, required = false) => (names[key] === undefined && !required ? undefined : rowsFromScope("%train", `--${key}`, names[key], ctx.scope));

@@ -83,7 +83,7 @@ describe("%train --resume after kill -9", () => {
     const bad = await b.client.execute("%train --resume no-such-run");
     expect(bad.reply.content.status).toBe("error");
     expect(bad.reply.content.ename).toBe("UsageError");
-    expect(bad.reply.content.evalue).toContain('no run "no-such-run"');
+    expect(bad.reply.content.evalue).toMatch(/^%train --resume: no run "no-such-run" in /);
     expect(bad.reply.content.evalue).toContain(victim); // names the runs that exist
     expect(bad.reply.content.traceback).toHaveLength(1);
 
