@@ -41,7 +41,7 @@ export const BYTES_RECIPE = {
   warmup: 50,
   weightDecay: 0,
   clip: 1,
-  steps: 2000,
+  steps: 1500,
   /** Share of copy rows; the rest are the two-stage general rows. */
   copyShare: 0.8,
 } as const;
@@ -59,9 +59,9 @@ export function randomName(rng: Rng): string {
   return s;
 }
 
-/** 2–8 fresh names, " |", the same names: a text row (loss on every byte). */
+/** 2–6 fresh names, " |", the same names: a text row (loss on every byte). */
 export function namesCopyRow(rng: Rng): Example {
-  const names = Array.from({ length: rng.int(2, 8) }, () => randomName(rng)).join(" ");
+  const names = Array.from({ length: rng.int(2, 6) }, () => randomName(rng)).join(" ");
   return { prompt: "", completion: `${names} | ${names}` };
 }
 
@@ -189,7 +189,7 @@ A ${model.paramCount().toLocaleString("en")}-parameter GPT (\`${recipe.preset}\`
 
 - **Reproduce:** \`symtune pretrain --recipe bytes --seed ${info.seed}\` (the same backend and kernels give the same curve).
 - **Recipe:** ${info.steps} steps, batch ${recipe.batchSize}, AdamW lr ${recipe.lr} constant after ${recipe.warmup} warmup steps, weight decay ${recipe.weightDecay}, clip ${recipe.clip}; ${info.seconds} s on the shared 2-core box (one thread), code ${code}; final training loss ${(info.losses.at(-1) ?? NaN).toFixed(3)}.
-- **Data** (lib/effects/base-bytes.ts): ${Math.round(recipe.copyShare * 100)}% copy rows — 2–8 fresh random alphanumeric names (6 characters, one in three 3), " | ", the same names; ${Math.round((1 - recipe.copyShare) * 100)}% the two-stage general rows of this seed (facts: sentiment and part of speech; procedures: reverse ≤ 7 letters, dictionary order).
+- **Data** (lib/effects/base-bytes.ts): ${Math.round(recipe.copyShare * 100)}% copy rows — 2–6 fresh random alphanumeric names (6 characters, one in three 3), " | ", the same names; ${Math.round((1 - recipe.copyShare) * 100)}% the two-stage general rows of this seed (facts: sentiment and part of speech; procedures: reverse ≤ 7 letters, dictionary order).
 
 ## Metrics
 

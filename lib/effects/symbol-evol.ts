@@ -10,6 +10,9 @@
  * rows with the original symbols (the paper: within 5 points). Prerequisite: the treated model
  * copies from context (induction probe on alphanumeric tokens), since copying a random name out
  * of the instruction is a content-based copy; without it the verdict is "prerequisite not met".
+ *
+ * Both arms start from the shipped byte-level base (data/bases/bytes, lib/effects/base-bytes.ts),
+ * pretrained with copy rows of random names, so the copy circuit exists before the arms begin.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +20,7 @@ import { join } from "node:path";
 import { generateCollection } from "../collections/registry.ts";
 import type { Row } from "../collections/types.ts";
 import { rankClassify, type RankItem } from "../eval/rank.ts";
-import { copyGate, inductionProbe } from "../eval/probes.ts";
+import { copyGate, inductionProbe, type InductionResult } from "../eval/probes.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
 import { toPrompt } from "../prompts/format.ts";
@@ -25,6 +28,7 @@ import { deriveSeed, Rng } from "../rng.ts";
 import { instructionStage } from "../train/stages.ts";
 import { symbolEvol } from "../transforms/evol.ts";
 import type { Effect, EffectSize } from "./harness.ts";
+import { alnumPool, BYTES_DIR, loadBytesBase, namesProbe } from "./base-bytes.ts";
 
 export interface SymbolEvolSize {
   preset: string;
@@ -36,11 +40,17 @@ export interface SymbolEvolSize {
   testRows: number;
   /** The treated arm's rename rate (the control's is 0). */
   rate: number;
+  /**
+   * The byte base both arms start from: every seed from this base seed's weights (the arms'
+   * data, order and names still follow the run's seed), or, when undefined, seed N from base N.
+   */
+  baseSeed?: number;
 }
 
 export const SYMBOL_EVOL_SIZES: Record<EffectSize, SymbolEvolSize> = {
-  quick: { preset: "tiny", blockSize: 256, batchSize: 8, lr: 2e-3, steps: 40, trainRows: 300, testRows: 24, rate: 0.5 },
-  full: { preset: "tiny", blockSize: 256, batchSize: 16, lr: 2e-3, steps: 300, trainRows: 1200, testRows: 100, rate: 0.5 },
+  quick: { preset: "tiny", blockSize: 256, batchSize: 8, lr: 1e-3, steps: 30, trainRows: 300, testRows: 24, rate: 0.5, baseSeed: 0 },
+  // One shipped base (seed 0) this session: the three seeds share its weights (notes/effects.md).
+  full: { preset: "tiny", blockSize: 256, batchSize: 16, lr: 1e-3, steps: 300, trainRows: 1200, testRows: 200, rate: 0.5, baseSeed: 0 },
 };
 
 const ORIGINAL = ["I_WALK", "I_LOOK", "I_RUN", "I_JUMP", "I_TURN_LEFT", "I_TURN_RIGHT"];
@@ -76,15 +86,18 @@ export interface EvolArmScores {
   n: { renamed: number; original: number };
   chance: number;
   refused: number;
+  /** The gate: copying unseen random names (`names | names`, base-bytes.ts). */
   copy: { first: number; repeat: number; passed: boolean; detail: string };
+  /** The induction probe on 10 distinct alphanumeric bytes (no spaces), for comparison. */
+  alnum: InductionResult;
 }
 
 async function scoreArm(model: GPT, tokenizer: Tokenizer, test: readonly Row[], renamed: readonly Row[]): Promise<EvolArmScores> {
   const items = [...test, ...renamed].map((r, i) => permutedCandidates(r, i));
   const report = await rankClassify(model, tokenizer, items);
   const group = (t: string) => report.byTask.find((g) => g.task === t)!;
-  const alnum = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"].map((c) => tokenizer.encode(c)[0]!);
-  const probe = await inductionProbe(model, tokenizer, { n: 64, length: 10, seed: 0, pool: alnum });
+  const alnum = await inductionProbe(model, tokenizer, { n: 64, length: 10, seed: 0, pool: alnumPool(tokenizer) });
+  const probe = await namesProbe(model, tokenizer);
   const gate = copyGate(probe);
   return {
     renamed: group("renamed").accuracy,
@@ -93,6 +106,7 @@ async function scoreArm(model: GPT, tokenizer: Tokenizer, test: readonly Row[], 
     chance: report.chance,
     refused: report.refused,
     copy: { first: probe.first, repeat: probe.repeat, passed: gate.passed, detail: gate.detail },
+    alnum,
   };
 }
 
@@ -101,6 +115,8 @@ export interface SymbolEvolRun {
   treatment: EvolArmScores;
   seconds: { control: number; treatment: number };
   config: SymbolEvolSize;
+  /** The base both arms started from, and its scores before any SCAN training. */
+  base: { path: string; scores: EvolArmScores };
 }
 
 export async function runSymbolEvol(seed: number, sizeName: EffectSize, options: { split?: "test" | "validation"; overrides?: Partial<SymbolEvolSize>; log?: (l: string) => void } = {}): Promise<SymbolEvolRun> {
@@ -114,8 +130,13 @@ export async function runSymbolEvol(seed: number, sizeName: EffectSize, options:
   const test = shortScan(size.testRows, evalSeed);
   const renamed = symbolEvol(test, { seed: evalSeed + 1, rate: 1 }).collection.rows;
   const runs = mkdtempSync(join(tmpdir(), "symtune-evol-"));
-  const common = { seed, steps: size.steps, batchSize: size.batchSize, lr: size.lr, preset: size.preset, model: { blockSize: size.blockSize }, runs, live: false };
+  const baseSeed = size.baseSeed ?? seed;
+  const start = loadBytesBase(baseSeed); // refuses with the command that makes it when missing
+  const common = { seed, steps: size.steps, batchSize: size.batchSize, lr: size.lr, minLr: size.lr, warmup: 20, weightDecay: 0, runs, live: false, from: start.path };
   try {
+    const baseScores = await scoreArm(start.model, start.tokenizer, test, renamed);
+    start.model.dispose();
+    options.log?.(`base ${BYTES_DIR.split("/").slice(-2).join("/")}/seed-${baseSeed}: renamed ${baseScores.renamed.toFixed(1)}%, original ${baseScores.original.toFixed(1)}%; copy ${baseScores.copy.detail}`);
     const arm = async (name: string, rate: number) => {
       const data = rate === 0 ? train : symbolEvol(train, { seed: deriveSeed(seed, 77), rate }).collection.rows;
       const started = performance.now();
@@ -128,7 +149,7 @@ export async function runSymbolEvol(seed: number, sizeName: EffectSize, options:
     };
     const control = await arm("evol rate 0", 0);
     const treatment = await arm(`evol rate ${size.rate}`, size.rate);
-    return { control: control.scores, treatment: treatment.scores, seconds: { control: control.seconds, treatment: treatment.seconds }, config: size };
+    return { control: control.scores, treatment: treatment.scores, seconds: { control: control.seconds, treatment: treatment.seconds }, config: size, base: { path: start.path, scores: baseScores } };
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
@@ -144,7 +165,10 @@ export const symbolEvolEffect: Effect = {
       treatment: run.treatment.renamed,
       control: run.control.renamed,
       chance: run.treatment.chance,
-      prerequisites: [{ name: "copies from context (induction probe, evol-trained model)", passed: run.treatment.copy.passed, detail: run.treatment.copy.detail }],
+      prerequisites: [
+        { name: "the base copies unseen random names from context (names probe)", passed: run.base.scores.copy.passed, detail: run.base.scores.copy.detail },
+        { name: "the evol-trained model still copies them", passed: run.treatment.copy.passed, detail: run.treatment.copy.detail },
+      ],
       details: { ...run },
     };
   },

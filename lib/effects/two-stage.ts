@@ -25,7 +25,9 @@ import { rankClassify, rankItemOf, type RankReport } from "../eval/rank.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../model/tokenizer.ts";
 import { infusionStage, injectionStage, instructionStage, INFUSION_RATIO, oneStage, type StageResult } from "../train/stages.ts";
+import type { ModelSource } from "../train/open.ts";
 import type { Effect, EffectSize } from "./harness.ts";
+import { loadBytesBase } from "./base-bytes.ts";
 
 /** The families Injection teaches: short prompts a `tiny` model can learn in minutes. */
 export const TWO_STAGE_FAMILIES = ["smiles", "regex"] as const;
@@ -53,11 +55,19 @@ export interface TwoStageSize {
   /** Test rows: general unseen per kind, symbolic per family; checker rows per family. */
   testPerGroup: number;
   checkerPerFamily: number;
+  /**
+   * Start from the shipped byte-level base (data/bases/bytes, trained on these general rows with
+   * copy rows) instead of training a base of `baseSteps` here. `baseSeed`: every seed starts from
+   * that base, and its general rows; undefined: seed N from base N.
+   */
+  fromBytesBase?: boolean;
+  baseSeed?: number;
 }
 
 export const TWO_STAGE_SIZES: Record<EffectSize, TwoStageSize> = {
-  quick: { preset: "tiny", blockSize: 128, batchSize: 16, lr: 2e-3, baseSteps: 120, injectionSteps: 60, infusionSteps: 60, facts: 120, procedures: 120, symbolicPerFamily: 150, testPerGroup: 16, checkerPerFamily: 4 },
-  full: { preset: "tiny", blockSize: 128, batchSize: 16, lr: 2e-3, baseSteps: 300, injectionSteps: 100, infusionSteps: 100, facts: 200, procedures: 400, symbolicPerFamily: 600, testPerGroup: 50, checkerPerFamily: 10 },
+  // The quick size (CI) starts from the shipped base too, with the full size's general rows (the ones it learnt).
+  quick: { preset: "tiny", blockSize: 256, batchSize: 16, lr: 2e-3, baseSteps: 0, injectionSteps: 60, infusionSteps: 60, facts: 200, procedures: 400, symbolicPerFamily: 150, testPerGroup: 16, checkerPerFamily: 4, fromBytesBase: true, baseSeed: 0 },
+  full: { preset: "tiny", blockSize: 256, batchSize: 16, lr: 2e-3, baseSteps: 0, injectionSteps: 100, infusionSteps: 100, facts: 200, procedures: 400, symbolicPerFamily: 600, testPerGroup: 50, checkerPerFamily: 10, fromBytesBase: true, baseSeed: 0 },
 };
 
 /** Which rows a run draws: "test" for effects, "validation" while choosing settings. */
@@ -77,10 +87,10 @@ const key = (r: Row) => `${r.instruction}|${r.input}`;
  * Training and evaluation rows. Training rows depend on the seed only; evaluation rows come
  * from a generator seed of their own per split, and any row also in training is dropped.
  */
-export function twoStageData(seed: number, size: TwoStageSize, split: RowSplit = "test"): TwoStageData {
+export function twoStageData(seed: number, size: TwoStageSize, split: RowSplit = "test", generalSeed = seed): TwoStageData {
   const evalSeed = split === "test" ? 7_000_001 : 5_000_001;
   const fits = (r: Row) => r.meta.kind !== "reverse" || r.input.length <= 7;
-  const pool = generateCollection("general", 12 * (size.facts + size.procedures), 100 + seed).rows.filter(fits);
+  const pool = generateCollection("general", 12 * (size.facts + size.procedures), 100 + generalSeed).rows.filter(fits);
   const seenFacts = new Set<string>();
   const facts = pool.filter((r) => FACT_KINDS.has(String(r.meta.kind)) && !seenFacts.has(key(r)) && seenFacts.add(key(r))).slice(0, size.facts);
   const procedures = pool.filter((r) => PROCEDURE_KINDS.has(String(r.meta.kind))).slice(0, size.procedures);
@@ -153,7 +163,9 @@ export interface TwoStageOptions {
 /** Base → injection → infusion, and base → one-stage, each scored. */
 export async function runTwoStage(seed: number, sizeName: EffectSize, options: TwoStageOptions = {}): Promise<TwoStageRun> {
   const size = { ...TWO_STAGE_SIZES[sizeName], ...options.overrides };
-  const data = twoStageData(seed, size, options.split ?? "test");
+  const baseSeed = size.baseSeed ?? seed;
+  // From a shipped base, the general rows are the ones that base learnt (its seed's).
+  const data = twoStageData(seed, size, options.split ?? "test", size.fromBytesBase ? baseSeed : seed);
   const runs = mkdtempSync(join(tmpdir(), "symtune-two-stage-"));
   const log = options.log ?? (() => {});
   const common = { seed, batchSize: size.batchSize, lr: size.lr, preset: size.preset, model: { blockSize: size.blockSize }, runs, live: false };
@@ -164,18 +176,27 @@ export async function runTwoStage(seed: number, sizeName: EffectSize, options: T
     const seconds = (performance.now() - t) / 1000;
     const scores = await scoreStage(result.model, result.tokenizer, data, size);
     log(`${name} s${seed}: ${seconds.toFixed(0)} s train, ${result.train.tokensPerSecond.toFixed(0)} tok/s; ${describe(scores)}`);
-    return { result, scores, seconds };
+    return { result, scores, seconds, from: result as ModelSource, dispose: () => result.model.dispose() };
+  };
+  // The shipped base: scored as it is; the stages start from its checkpoint folder.
+  const shippedBase = async (baseSeed: number) => {
+    const b = loadBytesBase(baseSeed);
+    const scores = await scoreStage(b.model, b.tokenizer, data, size);
+    b.model.dispose();
+    log(`base (shipped, ${b.path}) s${seed}: ${describe(scores)}`);
+    return { scores, seconds: 0, from: b.path as ModelSource, dispose: () => {} };
   };
   try {
-    const base = await timed("base", () => instructionStage({ ...common, name: "base", steps: size.baseSteps, instruction: data.baseRows }));
-    const injection = await timed("injection", () => injectionStage({ ...common, name: "injection", steps: size.injectionSteps, from: base.result, symbolic: data.symbolic }));
+    const base = size.fromBytesBase ? await shippedBase(baseSeed) : await timed("base", () => instructionStage({ ...common, name: "base", steps: size.baseSteps, instruction: data.baseRows }));
+    const injection = await timed("injection", () => injectionStage({ ...common, name: "injection", steps: size.injectionSteps, from: base.from, symbolic: data.symbolic }));
     const infusion = await timed("infusion", () =>
       infusionStage({ ...common, name: "infusion", steps: size.infusionSteps, from: injection.result, symbolic: data.symbolic, general: data.baseRows, ratio: INFUSION_RATIO }),
     );
     const one = await timed("one-stage", () =>
-      oneStage({ ...common, name: "one-stage", steps: size.injectionSteps + size.infusionSteps, from: base.result, symbolic: data.symbolic, general: data.baseRows, ratio: INFUSION_RATIO }),
+      oneStage({ ...common, name: "one-stage", steps: size.injectionSteps + size.infusionSteps, from: base.from, symbolic: data.symbolic, general: data.baseRows, ratio: INFUSION_RATIO }),
     );
-    for (const s of [base, injection, infusion, one]) s.result.model.dispose();
+    for (const s of [injection, infusion, one]) s.result.model.dispose();
+    base.dispose();
     return {
       seed,
       size: sizeName,
