@@ -14,12 +14,12 @@
  * induction probe on names never seen in training: the loss on the repeat of a list of names far
  * below the loss on its first occurrence.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { copyGate, inductionProbe, tokenLogprobs, type Gate, type InductionResult, type LogitModel } from "../eval/probes.ts";
 import { gradedScores } from "../eval/graded.ts";
-import { DataError } from "../errors.ts";
 import { loadCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
+import { DataError } from "../errors.ts";
 import { gptConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
@@ -28,27 +28,41 @@ import { toPrompt } from "../prompts/format.ts";
 import { deriveSeed, Rng } from "../rng.ts";
 import type { StepRecord } from "../runs/metrics.ts";
 import { train } from "../train/trainer.ts";
-import { BASES_DIR } from "./base.ts";
+import { BYTES_DIR } from "./base-bytes-store.ts";
 import { TWO_STAGE_SIZES, twoStageData } from "./two-stage.ts";
 import { execFileSync } from "node:child_process";
 
-export const BYTES_RECIPE = {
+export interface BytesRecipe {
+  preset: string;
+  blockSize: number;
+  smearKeys: boolean;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  clip: number;
+  /** Share of copy rows; the rest are the two-stage general rows. */
+  copyShare: number;
+  /** Phases of one mixture with fresh rows each; the optimizer restarts at each (warmup again). */
+  phases: readonly { name: string; steps: number; warmup: number }[];
+}
+
+export const BYTES_RECIPE: BytesRecipe = {
   preset: "tiny",
   blockSize: 256,
   smearKeys: true,
   batchSize: 128,
   lr: 1e-3,
-  warmup: 50,
   weightDecay: 0,
   clip: 1,
-  steps: 1500,
-  /** Share of copy rows; the rest are the two-stage general rows. */
   copyShare: 0.8,
-} as const;
+  // 1,500 steps left the names probe on its plateau (notes/effects.md), so a second phase of the
+  // same mixture continues from those weights.
+  phases: [
+    { name: "mix-1", steps: 1500, warmup: 50 },
+    { name: "mix-2", steps: 1000, warmup: 20 },
+  ],
+};
 
-export type BytesRecipe = { -readonly [K in keyof typeof BYTES_RECIPE]: (typeof BYTES_RECIPE)[K] extends number ? number : (typeof BYTES_RECIPE)[K] };
-
-export const BYTES_DIR = join(BASES_DIR, "bytes");
 export const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /** A random name: 6 characters (Symbol-evol's length) or, one time in three, 3. */
@@ -71,8 +85,8 @@ export function generalRows(seed: number): Example[] {
 }
 
 /** `n` training rows for a seed: copy rows (fresh) at `copyShare`, general rows drawn from the fixed set. */
-export function bytesRows(seed: number, n: number, copyShare: number = BYTES_RECIPE.copyShare): Example[] {
-  const rng = new Rng(deriveSeed(seed, 4242));
+export function bytesRows(seed: number, n: number, copyShare: number = BYTES_RECIPE.copyShare, phase = 0): Example[] {
+  const rng = new Rng(phase === 0 ? deriveSeed(seed, 4242) : deriveSeed(seed, 4242, phase));
   const general = generalRows(seed);
   return Array.from({ length: n }, () => (rng.chance(copyShare) ? namesCopyRow(rng) : rng.pick(general)));
 }
@@ -130,36 +144,60 @@ export interface BytesPretrainOptions {
   seed: number;
   recipe?: Partial<BytesRecipe>;
   out?: string;
+  /** Continue this base's weights with the phases after `from` (default: all phases, fresh weights). */
+  init?: string;
+  from?: string;
   /** Called after every step with the model being trained (for progress probes; must not train it). */
-  onStep?: (m: StepRecord, model: GPT, tokenizer: Tokenizer) => void | Promise<void>;
+  onStep?: (m: StepRecord, model: GPT, tokenizer: Tokenizer, phase: string) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
-export function bytesModel(seed: number, recipe: BytesRecipe = { ...BYTES_RECIPE }): { model: GPT; tokenizer: Tokenizer } {
+export function bytesModel(seed: number, recipe: BytesRecipe = BYTES_RECIPE): { model: GPT; tokenizer: Tokenizer } {
   const tokenizer = new ByteTokenizer();
   const config = gptConfig(recipe.preset, { vocabSize: tokenizer.vocabSize, blockSize: recipe.blockSize, ...(recipe.smearKeys ? { smearKeys: true } : {}) });
   return { model: createGPT(config, seed), tokenizer };
 }
 
-/** Trains the byte base of one seed and writes it with its metrics and model card. */
-export async function pretrainBytes(o: BytesPretrainOptions): Promise<{ dir: string; report: BytesReport; seconds: number; losses: number[] }> {
-  const recipe: BytesRecipe = { ...BYTES_RECIPE, ...o.recipe };
-  const { model, tokenizer } = bytesModel(o.seed, recipe);
-  const started = performance.now();
-  const result = await train({
-    model, tokenizer, data: bytesRows(o.seed, recipe.steps * recipe.batchSize, recipe.copyShare), steps: recipe.steps, batchSize: recipe.batchSize,
-    lr: recipe.lr, minLr: recipe.lr, warmup: recipe.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed,
-    onStep: (m) => o.onStep?.(m, model, tokenizer), signal: o.signal,
-  });
-  const seconds = Math.round((performance.now() - started) / 1000);
-  const report = await bytesReport(model, tokenizer, o.seed);
-  const dir = o.out ?? join(BYTES_DIR, `seed-${o.seed}`);
-  writeBytesBase(dir, model, tokenizer, { seed: o.seed, recipe, steps: result.step, seconds, losses: result.losses, report });
-  model.dispose();
-  return { dir, report, seconds, losses: result.losses };
+export interface BytesPhase { name: string; steps: number; seconds: number; losses: number[]; code: string }
+
+/** The phases a base's metrics.json records (one written before phases were named holds phase 1's curve at the top level). */
+function donePhases(dir: string): BytesPhase[] {
+  const m = JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8")) as { phases?: BytesPhase[]; steps?: number; seconds?: number; losses?: number[]; commit?: string };
+  return m.phases ?? [{ name: BYTES_RECIPE.phases[0]!.name, steps: m.steps ?? 0, seconds: m.seconds ?? 0, losses: m.losses ?? [], code: m.commit ?? "unknown" }];
 }
 
-interface BytesCard { seed: number; recipe: BytesRecipe; steps: number; seconds: number; losses: number[]; report: BytesReport }
+/** Trains the byte base of one seed (or continues one) and writes it with its metrics and model card. */
+export async function pretrainBytes(o: BytesPretrainOptions): Promise<{ dir: string; report: BytesReport; seconds: number }> {
+  const recipe: BytesRecipe = { ...BYTES_RECIPE, ...o.recipe };
+  const { model, tokenizer } = o.init ? loadCheckpoint(o.init) : bytesModel(o.seed, recipe);
+  let phases = recipe.phases.map((p, index) => ({ ...p, index }));
+  const done: BytesPhase[] = o.init ? donePhases(o.init) : [];
+  if (o.init) {
+    const at = phases.findIndex((p) => p.name === o.from);
+    if (at < 0) {
+      model.dispose();
+      throw new DataError(`--from must name a phase of the bytes recipe (${phases.map((p) => p.name).join(", ")}), got ${JSON.stringify(o.from)}.`, { file: o.init });
+    }
+    phases = phases.slice(at + 1);
+  }
+  for (const phase of phases) {
+    const started = performance.now();
+    const result = await train({
+      model, tokenizer, data: bytesRows(o.seed, phase.steps * recipe.batchSize, recipe.copyShare, phase.index), steps: phase.steps, batchSize: recipe.batchSize,
+      lr: recipe.lr, minLr: recipe.lr, warmup: phase.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed,
+      onStep: (m) => o.onStep?.(m, model, tokenizer, phase.name), signal: o.signal,
+    });
+    done.push({ name: phase.name, steps: result.step, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses, code: commit() });
+  }
+  const seconds = done.reduce((a, p) => a + p.seconds, 0);
+  const report = await bytesReport(model, tokenizer, o.seed);
+  const dir = o.out ?? join(BYTES_DIR, `seed-${o.seed}`);
+  writeBytesBase(dir, model, tokenizer, { seed: o.seed, recipe, phases: done, report });
+  model.dispose();
+  return { dir, report, seconds };
+}
+
+interface BytesCard { seed: number; recipe: BytesRecipe; phases: BytesPhase[]; report: BytesReport }
 
 function commit(): string {
   try {
@@ -180,15 +218,16 @@ function writeBytesBase(dir: string, model: GPT, tokenizer: Tokenizer, info: Byt
   const { report: r, recipe } = info;
   const code = commit();
   // The whole loss curve: the test re-runs the first steps and compares them bit for bit.
-  const metrics = { seed: info.seed, commit: code, recipe, params: model.paramCount(), steps: info.steps, seconds: info.seconds, names: r.names, alnum: r.alnum, general: r.general,
-    gates: r.gates.map(({ name, passed, detail }) => ({ name, passed, detail })), losses: info.losses };
+  const metrics = { seed: info.seed, commit: code, recipe, params: model.paramCount(), names: r.names, alnum: r.alnum, general: r.general,
+    gates: r.gates.map(({ name, passed, detail }) => ({ name, passed, detail })), phases: info.phases };
   writeFileSync(join(dir, "metrics.json"), JSON.stringify(metrics, null, 1) + "\n");
   writeFileSync(join(dir, "README.md"), `# symtune byte-level base, seed ${info.seed}
 
 A ${model.paramCount().toLocaleString("en")}-parameter GPT (\`${recipe.preset}\`: ${model.config.nLayer} layers, ${model.config.nHead} heads, width ${model.config.nEmbd}, context ${model.config.blockSize}${recipe.smearKeys ? ", smeared keys" : ""}) on the byte tokenizer, pretrained from random weights as the starting model of the Symbol-evol and two-stage effects.
 
 - **Reproduce:** \`symtune pretrain --recipe bytes --seed ${info.seed}\` (the same backend and kernels give the same curve).
-- **Recipe:** ${info.steps} steps, batch ${recipe.batchSize}, AdamW lr ${recipe.lr} constant after ${recipe.warmup} warmup steps, weight decay ${recipe.weightDecay}, clip ${recipe.clip}; ${info.seconds} s on the shared 2-core box (one thread), code ${code}; final training loss ${(info.losses.at(-1) ?? NaN).toFixed(3)}.
+- **Recipe:** batch ${recipe.batchSize}, AdamW lr ${recipe.lr} constant after each phase's warmup, weight decay ${recipe.weightDecay}, clip ${recipe.clip}, fresh rows every phase; timed on the shared 2-core box (one thread, other jobs running):
+${info.phases.map((p) => `  - ${p.name}: ${p.steps} steps, ${p.seconds} s, final training loss ${(p.losses.at(-1) ?? NaN).toFixed(3)}, code ${p.code}`).join("\n")}
 - **Data** (lib/effects/base-bytes.ts): ${Math.round(recipe.copyShare * 100)}% copy rows — 2–6 fresh random alphanumeric names (6 characters, one in three 3), " | ", the same names; ${Math.round((1 - recipe.copyShare) * 100)}% the two-stage general rows of this seed (facts: sentiment and part of speech; procedures: reverse ≤ 7 letters, dictionary order).
 
 ## Metrics
@@ -203,14 +242,4 @@ Gates:
 
 ${r.gates.map((g) => `- ${g.passed ? "passed" : "NOT passed"}: ${g.name} — ${g.detail}`).join("\n")}
 `);
-}
-
-/** A shipped byte base: the model as trained and the byte tokenizer. */
-export function loadBytesBase(seed: number, dir = BYTES_DIR): { model: GPT; tokenizer: Tokenizer; path: string } {
-  const path = join(dir, `seed-${seed}`);
-  if (!existsSync(join(path, "model.safetensors"))) {
-    throw new DataError(`no byte-level base for seed ${seed}; run \`symtune pretrain --recipe bytes --seed ${seed}\` to make it.`, { file: path });
-  }
-  const { model, tokenizer } = loadCheckpoint(path);
-  return { model, tokenizer, path };
 }

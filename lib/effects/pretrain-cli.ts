@@ -11,7 +11,7 @@ import { formatGates } from "../eval/probes.ts";
 import { pretrainBase, type PhaseName } from "./base.ts";
 import { pretrainBytes } from "./base-bytes.ts";
 
-const OPTIONS = "--seed N, --recipe word|bytes, --out DIR, --init DIR, --from PHASE";
+const OPTIONS = "--seed N, --out DIR, --init DIR, --from PHASE, --recipe word|bytes";
 
 export async function main(argv: string[]): Promise<number> {
   let values;
@@ -24,14 +24,13 @@ export async function main(argv: string[]): Promise<number> {
   if (values.seed === undefined || !Number.isInteger(seed) || seed < 0) throw new UsageError(`symtune pretrain: --seed must be a whole number ≥ 0, not ${JSON.stringify(values.seed)}`);
   if ((values.init === undefined) !== (values.from === undefined)) throw new UsageError("symtune pretrain: give --init DIR and --from PHASE together (the base to continue and the last phase it completed)");
   if (values.recipe !== "word" && values.recipe !== "bytes") throw new UsageError(`symtune pretrain: --recipe must be word or bytes, not ${JSON.stringify(values.recipe)}`);
-  if (values.recipe === "bytes" && values.init !== undefined) throw new UsageError("symtune pretrain: --init/--from continue the word recipe's phases; the bytes recipe has one phase");
   await initBackend();
   const started = Date.now();
   if (values.recipe === "bytes") {
     const { dir, report } = await pretrainBytes({
-      seed, out: values.out as string | undefined,
-      onStep: (m) => {
-        if (m.step % 50 === 0 || m.step === m.steps) console.log(`bytes step ${m.step}/${m.steps} loss ${m.loss.toFixed(3)} ${((Date.now() - started) / 1000).toFixed(0)}s`);
+      seed, out: values.out as string | undefined, init: values.init as string | undefined, from: values.from as string | undefined,
+      onStep: (m, _model, _tokenizer, phase) => {
+        if (m.step % 50 === 0 || m.step === m.steps) console.log(`${phase} step ${m.step}/${m.steps} loss ${m.loss.toFixed(3)} ${((Date.now() - started) / 1000).toFixed(0)}s`);
       },
     });
     console.log(formatGates(report.gates));

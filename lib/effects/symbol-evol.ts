@@ -28,7 +28,8 @@ import { deriveSeed, Rng } from "../rng.ts";
 import { instructionStage } from "../train/stages.ts";
 import { symbolEvol } from "../transforms/evol.ts";
 import type { Effect, EffectSize } from "./harness.ts";
-import { alnumPool, BYTES_DIR, loadBytesBase, namesProbe } from "./base-bytes.ts";
+import { alnumPool, namesProbe } from "./base-bytes.ts";
+import { BYTES_DIR, loadBytesBase } from "./base-bytes-store.ts";
 
 export interface SymbolEvolSize {
   preset: string;

@@ -27,7 +27,7 @@ import type { Tokenizer } from "../model/tokenizer.ts";
 import { infusionStage, injectionStage, instructionStage, INFUSION_RATIO, oneStage, type StageResult } from "../train/stages.ts";
 import type { ModelSource } from "../train/open.ts";
 import type { Effect, EffectSize } from "./harness.ts";
-import { loadBytesBase } from "./base-bytes.ts";
+import { loadBytesBase } from "./base-bytes-store.ts";
 
 /** The families Injection teaches: short prompts a `tiny` model can learn in minutes. */
 export const TWO_STAGE_FAMILIES = ["smiles", "regex"] as const;
