@@ -17,6 +17,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { initBackend } from "../backend/ladder.ts";
 import { generateCollection } from "../collections/registry.ts";
 import type { Row } from "../collections/types.ts";
 import { rankClassify, type RankItem } from "../eval/rank.ts";
@@ -132,6 +133,7 @@ export async function runSymbolEvol(seed: number, sizeName: EffectSize, options:
   const renamed = symbolEvol(test, { seed: evalSeed + 1, rate: 1 }).collection.rows;
   const runs = mkdtempSync(join(tmpdir(), "symtune-evol-"));
   const baseSeed = size.baseSeed ?? seed;
+  await initBackend(); // loading weights needs the backend the stages would otherwise start
   const start = loadBytesBase(baseSeed); // refuses with the command that makes it when missing
   const common = { seed, steps: size.steps, batchSize: size.batchSize, lr: size.lr, minLr: size.lr, warmup: 20, weightDecay: 0, runs, live: false, from: start.path };
   try {

@@ -17,6 +17,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { initBackend } from "../backend/ladder.ts";
 import { generateCollection } from "../collections/registry.ts";
 import type { Row } from "../collections/types.ts";
 import { evaluateRows } from "../eval/evaluate.ts";
@@ -180,6 +181,7 @@ export async function runTwoStage(seed: number, sizeName: EffectSize, options: T
   };
   // The shipped base: scored as it is; the stages start from its checkpoint folder.
   const shippedBase = async (baseSeed: number) => {
+    await initBackend(); // loading weights needs the backend the stages would otherwise start
     const b = loadBytesBase(baseSeed);
     const scores = await scoreStage(b.model, b.tokenizer, data, size);
     b.model.dispose();
