@@ -8,6 +8,7 @@
  * shell requests wait in the queue until the executor is ready.
  */
 import { randomUUID } from "node:crypto";
+import { register } from "node:module";
 import type { DisplayOptions, MimeBundle } from "../lib/display/protocol.ts";
 import { keepStaticExportWarm } from "../lib/plot/static.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -32,6 +33,8 @@ export interface KernelOptions {
 }
 
 const loadExecutor: ExecutorFactory = async (options) => {
+  // Before anything imports tfjs: its ESM imports come from remembered names, not Node's lexer.
+  if (process.env.SYMTUNE_CODE_CACHE !== "0") register(new URL("./exec/cjs-hooks.ts", import.meta.url));
   const { createExecutor } = await import("./exec/executor.ts");
   // Interactive: the first cells run while the type checker warms (SYMTUNE_COLD_CELLS=check waits),
   // and it warms in a thread of its own (SYMTUNE_CHECKER_THREAD=0: on the main thread when idle).

@@ -9,7 +9,8 @@
  *
  * Only installed packages' files (they do not change while the kernel runs; the cache key
  * has their size, mtime and Node's version) and only large ones; a file that does not compile
- * as CommonJS (ESM syntax in a .js file) goes to the loader that was there before.
+ * as CommonJS (ESM syntax in a .js file) goes to the loader that was there before. Their ESM
+ * export names are the other half of the cost: cjs-names.ts.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";

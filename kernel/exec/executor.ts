@@ -19,6 +19,7 @@ import type { CellIO, ExecOutcome, ExecuteOptions, Executor, InterruptFlag } fro
 import { isCompleteCode } from "./assist.ts";
 import { prepareCell } from "./cellsource.ts";
 import { CheckerClient } from "./checker-client.ts";
+import { rememberExportNames } from "./cjs-names.ts";
 import { emitCell } from "./compile.ts";
 import { routeConsole } from "./console.ts";
 import { MAGIC_CALL, globalsDeclarations } from "./globals.ts";
@@ -167,6 +168,7 @@ class TypeScriptExecutor implements Executor {
       this.interruption.end();
       this.busy = false;
       // Magics may define variables (`--as name`); later cells must be able to name them.
+      rememberExportNames(); // what this cell loaded (a no-op for what is known)
       const names = Object.keys(this.scope);
       this.mirror.declareUntyped(names);
       this.checker.declareUntyped(names);
@@ -375,6 +377,7 @@ class TypeScriptExecutor implements Executor {
     if (this.preload) {
       this.preload = false;
       await Promise.all([import("../../lib/index.ts"), this.magics()]).catch(() => {});
+      rememberExportNames();
       if (this.busy) return; // a cell came: the checker warms at the next idle moment
     }
     this.warmUp();

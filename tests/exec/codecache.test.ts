@@ -7,17 +7,12 @@ import fs from "node:fs";
 import Module from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCached } from "../../kernel/exec/codecache.ts";
+import { useCacheHome } from "./helpers.ts";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "symtune-codecache-"));
-const cacheHome = path.join(dir, "cache");
-const before = process.env.XDG_CACHE_HOME;
-process.env.XDG_CACHE_HOME = cacheHome;
-afterAll(() => {
-  if (before === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = before;
-});
+const cacheHome = useCacheHome(path.join(dir, "cache"));
 
 function write(name: string, code: string): string {
   const file = path.join(dir, "node_modules", name, "index.js");

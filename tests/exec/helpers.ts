@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
 import type { MimeBundle } from "../../lib/display/protocol.ts";
 import type { CellIO, ExecOutcome, Executor } from "../../kernel/protocol.ts";
 
@@ -60,5 +61,16 @@ export function notebookDir(): string {
   );
   fs.writeFileSync(path.join(pkg, "index.js"), 'export default function greet(name) { return `hello ${name}`; }\nexport const answer = 42;\n');
   fs.writeFileSync(path.join(dir, "util.ts"), "export function double(n: number): number {\n  return n * 2;\n}\nexport interface Point { x: number; y: number }\n");
+  return dir;
+}
+
+/** Points the user's cache folder (XDG_CACHE_HOME) at `dir` for this test file. */
+export function useCacheHome(dir: string): string {
+  const before = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = dir;
+  afterAll(() => {
+    if (before === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = before;
+  });
   return dir;
 }
