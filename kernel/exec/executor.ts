@@ -14,6 +14,7 @@ import { setCellSignal } from "../../lib/cell.ts";
 import { toMimeBundle } from "../../lib/display/mime.ts";
 import { clearOutput, display } from "../../lib/display/display.ts";
 import { setDisplaySink, type DisplayOptions } from "../../lib/display/protocol.ts";
+import { staticExportKeptWarm, warmStaticExport } from "../../lib/plot/static.ts";
 import type { MagicContext } from "../magics/types.ts";
 import type { CellIO, ExecOutcome, ExecuteOptions, Executor, InterruptFlag } from "../protocol.ts";
 import { isCompleteCode } from "./assist.ts";
@@ -378,6 +379,9 @@ class TypeScriptExecutor implements Executor {
       this.preload = false;
       await Promise.all([import("../../lib/index.ts"), this.magics()]).catch(() => {});
       rememberExportNames();
+      // The browser for static figures would start 3 s after the plotting module loaded
+      // (lib/plot/figure.ts), perhaps under the user's next cell; start it in this idle moment.
+      if (staticExportKeptWarm() && process.env.SYMTUNE_HEADLESS !== "1") warmStaticExport();
       if (this.busy) return; // a cell came: the checker warms at the next idle moment
     }
     this.warmUp();
