@@ -39,7 +39,7 @@ describe("shipped base seed 0", () => {
     const firstSteps = async () => {
       const fresh = createGPT(baseConfig(tokenizer), metrics.seed);
       const result = await train({
-        model: fresh, tokenizer, data: phaseRows(phase.name, metrics.seed, phase.steps * r.batchSize), steps: 2, batchSize: r.batchSize,
+        model: fresh, tokenizer, data: phaseRows(r, 0, metrics.seed), steps: 2, batchSize: r.batchSize,
         lr: r.lr, minLr: r.lr, warmup: phase.warmup, weightDecay: r.weightDecay, clip: r.clip, seed: metrics.seed,
       });
       fresh.dispose();
