@@ -249,7 +249,7 @@ A ${model.paramCount().toLocaleString("en")}-parameter GPT (\`${r.preset}\`: ${m
 
 - **Reproduce:** \`symtune pretrain --seed ${info.seed}\` (the same backend and kernels give the same curve; kernel changes move the last bits).
 - **Recipe:** batch ${r.batchSize}, AdamW lr ${r.lr} constant after each phase's warmup, weight decay ${r.weightDecay}, clip ${r.clip}, every row fresh (lib/effects/base-data.ts):
-${info.phases.map((p) => `  - ${p.name}: ${p.steps} steps (rows and data order from seed ${info.seed} + phase index), ${p.seconds} s on this machine (shared, loaded), final loss ${(p.losses.at(-1) ?? NaN).toFixed(3)}, code ${p.code}`).join("\n")}
+${info.phases.map((p) => `  - ${p.name}: ${p.steps} steps (rows and data order from seed ${info.seed} + phase index), ${p.seconds} s on this machine (shared, loaded), final loss ${(p.losses.at(-1) ?? NaN).toFixed(3)}${(p.lossEvery ?? 1) > 1 ? ` (curve logged every ${p.lossEvery} steps)` : ""}, code ${p.code}`).join("\n")}
 - **Data:** ${r.phases.map((p) => `${p.name} = ${mix(p.mixture)}`).join("; ")}. Episodes: natural-label ICL of all 15 feature-world tasks (k = 1–4 per class, half with the instruction). Questions: zero-shot feature questions, 120 word facts (sentiment, part of speech) in two phrasings, number comparison. Numbers of the held-out input split never appear in training.
 
 ## Metrics (held-out rows, rank classification)
