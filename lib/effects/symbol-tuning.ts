@@ -113,6 +113,12 @@ const pts = (a: ChoiceAccuracy) => 100 * a.accuracy;
  * tasks without labels or instruction can only be answered from the exemplars: the base must
  * read the numbers and copy from context.
  */
+/** The base gates each effect waits on (see armEffect). */
+export const EFFECT_GATES = {
+  "flipped-labels": [GATES.reads, GATES.prior],
+  "unseen-tasks": [GATES.reads, GATES.copy],
+} as const;
+
 function armEffect(name: string, setting: keyof ArmResult["icl"], metric: string, needs: readonly string[]): Effect {
   return {
     name, expected: "increase", metric,
@@ -135,6 +141,6 @@ function armEffect(name: string, setting: keyof ArmResult["icl"], metric: string
 
 /** The harness entries (lib/effects/registry.ts): both share one pair of arms per seed. */
 export const symbolTuningEffects: readonly Effect[] = [
-  armEffect("flipped-labels", "flipped natural labels", "rank accuracy (%) on the 5 held-out tasks with flipped exemplar labels (k = 4/class): symbol-tuned (treatment) vs instruction-tuned (control)", [GATES.reads, GATES.prior]),
-  armEffect("unseen-tasks", "symbols, no instruction", "rank accuracy (%) on the 5 held-out tasks, no instruction, evaluation-pool symbols as labels (k = 4/class): symbol-tuned vs instruction-tuned", [GATES.reads, GATES.copy]),
+  armEffect("flipped-labels", "flipped natural labels", "rank accuracy (%) on the 5 held-out tasks with flipped exemplar labels (k = 4/class): symbol-tuned (treatment) vs instruction-tuned (control)", EFFECT_GATES["flipped-labels"]),
+  armEffect("unseen-tasks", "symbols, no instruction", "rank accuracy (%) on the 5 held-out tasks, no instruction, evaluation-pool symbols as labels (k = 4/class): symbol-tuned vs instruction-tuned", EFFECT_GATES["unseen-tasks"]),
 ];
