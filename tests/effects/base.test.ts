@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/backend/ladder.ts";
-import { BASE_RECIPE, BASES_DIR, baseConfig, episodeRows, loadBase, phaseRows, type PhaseRecord } from "../../lib/effects/base.ts";
+import { BASE_RECIPE, baseConfig, episodeRows, loadBase, phaseRows, type PhaseRecord } from "../../lib/effects/base.ts";
 import { baseTokenizer, generalEvalRows } from "../../lib/effects/base-data.ts";
 import { main as pretrainCli } from "../../lib/effects/pretrain-cli.ts";
 import { choiceAccuracy } from "../../lib/eval/probes.ts";
@@ -37,24 +37,24 @@ describe("shipped base seed 0", () => {
     expect(model.config).toEqual(baseConfig(tokenizer));
   });
 
-  it("reproduces the first steps of the recipe: bit for bit run to run, and a shipped curve to float rounding", async () => {
+  it("reproduces the first steps of the recipe: bit for bit run to run, and the shipped curve to float rounding", async () => {
     const r = BASE_RECIPE;
-    // Seed 0's curve was logged every 50 steps; the first base with every step's loss is the reference.
-    const shipped = [0, 1, 2].map((seed) => metricsOf(join(BASES_DIR, `seed-${seed}`))).find((m) => (m.phases[0]!.lossEvery ?? 1) === 1);
-    expect(shipped, "a shipped base whose metrics.json holds every step's loss").toBeDefined();
-    const firstSteps = async () => {
-      const fresh = createGPT(baseConfig(base.tokenizer), shipped!.seed);
+    // Seed 0's curve was logged every 50 steps: the run goes as far as the first logged step.
+    const every = metrics.phases[0]!.lossEvery ?? 1;
+    const firstSteps = async (steps: number) => {
+      const fresh = createGPT(baseConfig(base.tokenizer), metrics.seed);
       const result = await train({
-        model: fresh, tokenizer: base.tokenizer, data: phaseRows(r, 0, shipped!.seed), steps: 2, batchSize: r.batchSize,
-        lr: r.lr, minLr: r.lr, warmup: r.phases[0].warmup, weightDecay: r.weightDecay, clip: r.clip, seed: shipped!.seed,
+        model: fresh, tokenizer: base.tokenizer, data: phaseRows(r, 0, metrics.seed), steps, batchSize: r.batchSize,
+        lr: r.lr, minLr: r.lr, warmup: r.phases[0].warmup, weightDecay: r.weightDecay, clip: r.clip, seed: metrics.seed,
       });
       fresh.dispose();
       return result.losses;
     };
-    const [a, b] = [await firstSteps(), await firstSteps()];
-    expect(a).toEqual(b);
-    a.forEach((loss, i) => expect(Math.abs(loss - shipped!.phases[0]!.losses[i]!)).toBeLessThan(1e-4));
-  }, 180_000);
+    const long = await firstSteps(Math.max(2, every));
+    expect(await firstSteps(2)).toEqual(long.slice(0, 2));
+    // The curve logs 3 decimals when logged every 50 steps, full floats otherwise.
+    expect(Math.abs(long[every - 1]! - metrics.phases[0]!.losses[0]!)).toBeLessThan(every > 1 ? 6e-4 : 1e-4);
+  }, 300_000);
 
   it("reads numbers it never saw and answers held-out tasks in context from its priors, where a fresh model does not", async () => {
     const features = generalEvalRows(5, 40).filter((q) => q.kind === "feature").map((q) => ({
