@@ -102,6 +102,6 @@ describe("shipped byte base seed 0", () => {
 describe("symtune pretrain --recipe", () => {
   it("refuses an unknown recipe, and a phase the bytes recipe does not have", async () => {
     await expect(pretrainCli(["--seed", "1", "--recipe", "words"])).rejects.toThrow(/--recipe must be word or bytes, not "words"/);
-    await expect(pretrainCli(["--seed", "0", "--recipe", "bytes", "--init", loadBytesBase(0).path, "--from", "mixture"])).rejects.toThrow(/--from must name a phase of the bytes recipe \(mix-1, mix-2\), got "mixture"/);
+    await expect(pretrainCli(["--seed", "0", "--recipe", "bytes", "--init", loadBytesBase(0).path, "--from", "mixture"])).rejects.toThrow(/--from must name a phase of the bytes recipe \(mix-1, mix-2, mix-3, mix-4\), got "mixture"/);
   });
 });
