@@ -14,13 +14,12 @@
  * induction probe on names never seen in training: the loss on the repeat of a list of names far
  * below the loss on its first occurrence.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { copyGate, inductionProbe, tokenLogprobs, type Gate, type InductionResult, type LogitModel } from "../eval/probes.ts";
 import { gradedScores } from "../eval/graded.ts";
-import { loadCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
+import { loadCheckpoint } from "../model/checkpoint.ts";
 import { DataError } from "../errors.ts";
-import { gptConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { ByteTokenizer, type Tokenizer } from "../model/tokenizer.ts";
 import type { Example } from "../prompts/format.ts";
@@ -30,16 +29,9 @@ import type { StepRecord } from "../runs/metrics.ts";
 import { train } from "../train/trainer.ts";
 import { BYTES_DIR } from "./base-bytes-store.ts";
 import { TWO_STAGE_SIZES, twoStageData } from "./two-stage.ts";
-import { execFileSync } from "node:child_process";
+import { codeCommit, recipeConfig, saveBaseDir, type PhaseRecord, type RecipeShape } from "./base-files.ts";
 
-export interface BytesRecipe {
-  preset: string;
-  blockSize: number;
-  smearKeys: boolean;
-  batchSize: number;
-  lr: number;
-  weightDecay: number;
-  clip: number;
+export interface BytesRecipe extends RecipeShape {
   /** Share of copy rows; the rest are the two-stage general rows. */
   copyShare: number;
   /** Phases of one mixture with fresh rows each; the optimizer restarts at each (warmup again). */
@@ -156,11 +148,10 @@ export interface BytesPretrainOptions {
 
 export function bytesModel(seed: number, recipe: BytesRecipe = BYTES_RECIPE): { model: GPT; tokenizer: Tokenizer } {
   const tokenizer = new ByteTokenizer();
-  const config = gptConfig(recipe.preset, { vocabSize: tokenizer.vocabSize, blockSize: recipe.blockSize, ...(recipe.smearKeys ? { smearKeys: true } : {}) });
-  return { model: createGPT(config, seed), tokenizer };
+  return { model: createGPT(recipeConfig(tokenizer, recipe), seed), tokenizer };
 }
 
-export interface BytesPhase { name: string; steps: number; seconds: number; losses: number[]; code: string }
+export type BytesPhase = PhaseRecord;
 
 /** The phases a base's metrics.json records (one written before phases were named holds phase 1's curve at the top level). */
 function donePhases(dir: string): BytesPhase[] {
@@ -189,7 +180,7 @@ export async function pretrainBytes(o: BytesPretrainOptions): Promise<{ dir: str
       lr: recipe.lr, minLr: recipe.lr, warmup: phase.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed,
       onStep: (m) => o.onStep?.(m, model, tokenizer, phase.name), signal: o.signal,
     });
-    done.push({ name: phase.name, steps: result.step, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses, code: commit() });
+    done.push({ name: phase.name, steps: result.step, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses, code: codeCommit() });
   }
   const seconds = done.reduce((a, p) => a + p.seconds, 0);
   const report = await bytesReport(model, tokenizer, o.seed);
@@ -201,24 +192,10 @@ export async function pretrainBytes(o: BytesPretrainOptions): Promise<{ dir: str
 
 interface BytesCard { seed: number; recipe: BytesRecipe; phases: BytesPhase[]; report: BytesReport }
 
-function commit(): string {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dirname(BYTES_DIR), encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
-}
-
 function writeBytesBase(dir: string, model: GPT, tokenizer: Tokenizer, info: BytesCard): void {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  const step = saveCheckpoint(tmp, { model, tokenizer });
-  mkdirSync(dirname(dir), { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(step, dir);
-  rmSync(tmp, { recursive: true, force: true });
+  saveBaseDir(dir, model, tokenizer);
   const { report: r, recipe } = info;
-  const code = commit();
+  const code = codeCommit();
   // The whole loss curve: the test re-runs the first steps and compares them bit for bit.
   const metrics = { seed: info.seed, commit: code, recipe, params: model.paramCount(), names: r.names, alnum: r.alnum, general: r.general,
     gates: r.gates.map(({ name, passed, detail }) => ({ name, passed, detail })), phases: info.phases };

@@ -2,8 +2,8 @@
  * The base model's pretraining data ("stage 0"), the toy analogue of what LLaMA-2-Chat or
  * Flan-PaLM knew before the papers' fine-tuning:
  *
- * - copy rows: a fresh random word sequence, " |", the same sequence. Copying from context pays
- *   only here at first; it is what forms the induction circuit in-context learning rests on;
+ * - copy rows: a fresh random word sequence, " |", the same sequence (in the tokenizer's sample;
+ *   the current recipe gives them no share: notes/effects-icl.md, session 3);
  * - natural-label ICL episodes of all fifteen feature-world tasks (k = 0…4 per class, half with
  *   the instruction), whole text so every exemplar label is a target;
  * - zero-shot questions of every task (instruction + number), a fixed set of word facts
@@ -85,7 +85,11 @@ function copyRow(rng: Rng, pool: readonly string[]): Example {
 
 export type Mixture = { copy: number; episode: number; feature: number; fact: number; comparison: number };
 
-/** Shares of the first pretraining phase's mixture. */
+/**
+ * The default mixture: the sample the base tokenizer's vocabulary is built from (changing it
+ * changes the vocabulary of every shipped base). The recipe's phases use their own mixtures
+ * (lib/effects/base.ts), without copy rows.
+ */
 export const MIXTURE: Mixture = { copy: 0.45, episode: 0.3, feature: 0.12, fact: 0.08, comparison: 0.05 };
 
 /** `n` fresh pretraining rows for a seed: every row is new (fresh random copy strings). */
@@ -106,12 +110,6 @@ export function pretrainRows(seed: number, n: number, mixture: Mixture = MIXTURE
   return rows;
 }
 
-/** `n` copy rows only (the copy phase): its own stream, so the phase does not depend on the mixture's. */
-export function copyRows(seed: number, n: number): Example[] {
-  const rng = new Rng(seed + 77);
-  const pool = copyPool();
-  return Array.from({ length: n }, () => copyRow(rng, pool));
-}
 
 const stripQuestion = (q: QuestionRow): Example => ({ prompt: q.prompt, completion: q.completion });
 

@@ -5,19 +5,19 @@
  * A base lives in data/bases/seed-N/: config.json + model.safetensors (a symtune checkpoint
  * with the word tokenizer's spec inside), metrics.json and README.md (the model card).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
 import { EVAL_SYMBOLS, episodeSet, heldoutTasks, type Episode } from "../collections/feature-world.ts";
 import { DataError } from "../errors.ts";
 import { accuracyGate, choiceAccuracy, copyGate, inductionProbe, type ChoiceAccuracy, type ChoiceRow, type Gate, type InductionResult, type LogitModel } from "../eval/probes.ts";
-import { loadCheckpoint, resolveCheckpoint, saveCheckpoint } from "../model/checkpoint.ts";
-import { gptConfig, type GPTConfig } from "../model/config.ts";
+import { loadCheckpoint, resolveCheckpoint } from "../model/checkpoint.ts";
+import type { GPTConfig } from "../model/config.ts";
 import { createGPT, type GPT } from "../model/gpt.ts";
 import { tokenizerFromSpec, type Tokenizer } from "../model/tokenizer.ts";
 import { train, } from "../train/trainer.ts";
 import type { StepRecord } from "../runs/metrics.ts";
+import { codeCommit, recipeConfig, saveBaseDir, type PhaseRecord as AnyPhaseRecord, type RecipeShape } from "./base-files.ts";
 import { baseTokenizer, copyPool, generalEvalRows, pretrainRows, type Mixture } from "./base-data.ts";
 import type { Example } from "../prompts/format.ts";
 import { deriveSeed } from "../rng.ts";
@@ -58,21 +58,14 @@ export function phaseRows(recipe: BaseRecipe, index: number, seed: number): Exam
   return pretrainRows(seed + index, phase.steps * recipe.batchSize, phase.mixture);
 }
 
-export interface BaseRecipe {
-  preset: string;
-  blockSize: number;
-  smearKeys: boolean;
-  batchSize: number;
-  lr: number;
-  weightDecay: number;
-  clip: number;
+export interface BaseRecipe extends RecipeShape {
   phases: readonly Phase[];
 }
 
 export const BASES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/bases");
 
 export function baseConfig(tokenizer: Tokenizer, recipe: BaseRecipe = { ...BASE_RECIPE }): GPTConfig {
-  return gptConfig(recipe.preset, { vocabSize: tokenizer.vocabSize, blockSize: recipe.blockSize, ...(recipe.smearKeys ? { smearKeys: true } : {}) });
+  return recipeConfig(tokenizer, recipe);
 }
 
 /** Episodes as rank-classification rows (whole-text framing: the label follows the query as in the exemplars). */
@@ -158,8 +151,7 @@ export interface PretrainOptions {
   signal?: AbortSignal;
 }
 
-/** One phase of a base's pretraining; `losses` holds every step's loss, or every `lossEvery`-th where the run logged only those. */
-export interface PhaseRecord { name: PhaseName; steps: number; seconds: number; losses: number[]; code: string; lossEvery?: number }
+export type PhaseRecord = AnyPhaseRecord<PhaseName>;
 
 /** Runs the recipe's phases for one seed and writes the base with its metrics and model card. */
 export async function pretrainBase(o: PretrainOptions): Promise<{ dir: string; report: BaseReport; seconds: number }> {
@@ -187,7 +179,7 @@ export async function pretrainBase(o: PretrainOptions): Promise<{ dir: string; r
       lr: recipe.lr, minLr: recipe.lr, warmup: phase.warmup, weightDecay: recipe.weightDecay, clip: recipe.clip, seed: o.seed + i,
       onStep: (m) => o.onStep?.(phase.name, m), signal: o.signal,
     });
-    done.push({ name: phase.name, steps: result.step, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses, code: commit() });
+    done.push({ name: phase.name, steps: result.step, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses, code: codeCommit() });
   }
   const seconds = done.reduce((a, p) => a + p.seconds, 0);
   const report = await baseReport(model, tokenizer);
@@ -205,25 +197,11 @@ function previousPhases(dir: string): PhaseRecord[] {
   return m.phases ?? [];
 }
 
-function commit(): string {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
-}
-
 const pct = (a: ChoiceAccuracy) => `${(100 * a.accuracy).toFixed(1)}% (n ${a.n}, chance ${(100 * a.chance).toFixed(0)}%)`;
 
 function writeBase(dir: string, model: GPT, tokenizer: Tokenizer, info: Omit<CardInfo, "commit">): void {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  const step = saveCheckpoint(tmp, { model, tokenizer });
-  mkdirSync(dirname(dir), { recursive: true });
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(step, dir);
-  rmSync(tmp, { recursive: true, force: true });
-  writeCard(dir, model, tokenizer, { ...info, commit: commit() });
+  saveBaseDir(dir, model, tokenizer);
+  writeCard(dir, model, tokenizer, { ...info, commit: codeCommit() });
 }
 
 export interface CardInfo { seed: number; recipe: BaseRecipe; phases: PhaseRecord[]; report: BaseReport; commit: string }

@@ -18,7 +18,7 @@
  * says "prerequisite not met" instead of a verdict when one fails; all gates are in the details.
  */
 import { TRAIN_SYMBOLS, episode, symbolPair, tuneTasks } from "../collections/feature-world.ts";
-import { formatGates, type ChoiceAccuracy } from "../eval/probes.ts";
+import { formatGates, type ChoiceAccuracy, type Gate } from "../eval/probes.ts";
 import type { Effect } from "./harness.ts";
 import type { Example } from "../prompts/format.ts";
 import { deriveSeed, Rng } from "../rng.ts";
@@ -107,26 +107,32 @@ function armsFor(seed: number, size: Size, log?: (line: string) => void) {
 const pts = (a: ChoiceAccuracy) => 100 * a.accuracy;
 
 /**
- * `needs`: the base gates the effect's mechanism rests on; the others are printed, not waited on.
+ * The base gates each effect's mechanism rests on; the others are printed, not waited on.
  * Flipped labels measure whether the control follows its prior where the symbol-tuned model
  * follows the exemplars: the base must read the numbers and hold the priors in context. Unseen
  * tasks without labels or instruction can only be answered from the exemplars: the base must
  * read the numbers and copy from context.
  */
-/** The base gates each effect waits on (see armEffect). */
 export const EFFECT_GATES = {
   "flipped-labels": [GATES.reads, GATES.prior],
   "unseen-tasks": [GATES.reads, GATES.copy],
 } as const;
+export type SymbolTuningEffect = keyof typeof EFFECT_GATES;
 
-function armEffect(name: string, setting: keyof ArmResult["icl"], metric: string, needs: readonly string[]): Effect {
+/** The gates of a base report that `effect` waits on. */
+export function effectGates(base: BaseReport, effect: SymbolTuningEffect): Gate[] {
+  const needs: readonly string[] = EFFECT_GATES[effect];
+  return base.gates.filter((g) => needs.includes(g.name));
+}
+
+function armEffect(name: SymbolTuningEffect, setting: keyof ArmResult["icl"], metric: string): Effect {
   return {
     name, expected: "increase", metric,
     async run(seed, size, context) {
       const { base, symbol, instruction } = await armsFor(seed, size, context?.log);
       return {
         treatment: pts(symbol.icl[setting]), control: pts(instruction.icl[setting]), chance: 100 * symbol.icl[setting].chance,
-        prerequisites: base.gates.filter((g) => needs.includes(g.name)).map(({ name: n, passed, detail }) => ({ name: n, passed, detail })),
+        prerequisites: effectGates(base, name).map(({ name: n, passed, detail }) => ({ name: n, passed, detail })),
         details: {
           prompts: symbol.icl[setting].n, refused: symbol.icl[setting].refused + instruction.icl[setting].refused, steps: ARM_SIZES[size].steps,
           base: pts(base.icl[setting]),
@@ -141,6 +147,6 @@ function armEffect(name: string, setting: keyof ArmResult["icl"], metric: string
 
 /** The harness entries (lib/effects/registry.ts): both share one pair of arms per seed. */
 export const symbolTuningEffects: readonly Effect[] = [
-  armEffect("flipped-labels", "flipped natural labels", "rank accuracy (%) on the 5 held-out tasks with flipped exemplar labels (k = 4/class): symbol-tuned (treatment) vs instruction-tuned (control)", EFFECT_GATES["flipped-labels"]),
-  armEffect("unseen-tasks", "symbols, no instruction", "rank accuracy (%) on the 5 held-out tasks, no instruction, evaluation-pool symbols as labels (k = 4/class): symbol-tuned vs instruction-tuned", EFFECT_GATES["unseen-tasks"]),
+  armEffect("flipped-labels", "flipped natural labels", "rank accuracy (%) on the 5 held-out tasks with flipped exemplar labels (k = 4/class): symbol-tuned (treatment) vs instruction-tuned (control)"),
+  armEffect("unseen-tasks", "symbols, no instruction", "rank accuracy (%) on the 5 held-out tasks, no instruction, evaluation-pool symbols as labels (k = 4/class): symbol-tuned vs instruction-tuned"),
 ];
