@@ -84,3 +84,5 @@ export { EFFECTS, effectNames } from "./effects/registry.ts";
 export { BASE_RECIPE, BASES_DIR, baseConfig, baseReport, heldoutIcl, HELDOUT_ICL, loadBase, pretrainBase, episodeRows, type BaseReport } from "./effects/base.ts";
 export { baseTokenizer, generalEvalRows, pretrainRows, baseFacts, MIXTURE } from "./effects/base-data.ts";
 export { ARM_SIZES, armRows, EFFECT_GATES, effectGates, runArm, symbolTuningEffects, type ArmResult } from "./effects/symbol-tuning.ts";
+export { ALGORITHMIC, algorithmicIcl, type AlgorithmicSetting } from "./effects/algorithmic.ts";
+export { LIST_FUNCTIONS, TURING_CONCEPTS, listFunctionSet, conceptSet } from "./collections/algorithmic.ts";

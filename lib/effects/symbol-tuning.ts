@@ -12,7 +12,10 @@
  *
  *   flipped-labels   natural labels flipped in the exemplars: the right answer is the flipped
  *                    label; symbol-tuned − instruction-tuned (paper +26.5…+34.0 points);
- *   unseen-tasks     no instruction, evaluation-pool symbols as labels (paper +11.1 points).
+ *   unseen-tasks     no instruction, evaluation-pool symbols as labels (paper +11.1 points);
+ *   list-functions,  the paper's algorithmic tasks (lib/effects/algorithmic.ts), measured on
+ *   turing-concepts  the same arms after the held-out tasks (paper +3.6…+18.2 points for both
+ *                    together); measuring them changes neither the arms nor the numbers above.
  *
  * The base's prerequisite gates an effect needs travel with every seed's result, so the harness
  * says "prerequisite not met" instead of a verdict when one fails; all gates are in the details.
@@ -26,6 +29,7 @@ import { initBackend } from "../backend/ladder.ts";
 import { train } from "../train/trainer.ts";
 import type { StepRecord } from "../runs/metrics.ts";
 import { baseReport, GATES, heldoutIcl, loadBase, type BaseReport } from "./base.ts";
+import { algorithmicIcl, type AlgorithmicSetting } from "./algorithmic.ts";
 
 export type Arm = "symbol" | "instruction";
 
@@ -60,6 +64,8 @@ export interface ArmResult {
   arm: Arm;
   seed: number;
   icl: Awaited<ReturnType<typeof heldoutIcl>>;
+  /** List functions and Turing concepts, measured after `icl` (so `icl` is as it was without them). */
+  algorithmic: Record<AlgorithmicSetting, ChoiceAccuracy>;
   seconds: number;
   finalLoss: number;
 }
@@ -76,14 +82,16 @@ export async function runArm(arm: Arm, seed: number, size: Size, onStep?: (m: St
       lr: ARM_LR, minLr: ARM_LR, warmup: 10, weightDecay: 0, seed, onStep,
     });
     const icl = await heldoutIcl(model, tokenizer, s.perSetting);
-    return { arm, seed, icl, seconds: (performance.now() - started) / 1000, finalLoss: result.losses.at(-1) ?? NaN };
+    const algorithmic = await algorithmicIcl(model, tokenizer, s.perSetting);
+    return { arm, seed, icl, algorithmic, seconds: (performance.now() - started) / 1000, finalLoss: result.losses.at(-1) ?? NaN };
   } finally {
     model.dispose();
   }
 }
 
 /** Both arms of a seed, trained once per process for the two effects that share them. */
-const armCache = new Map<string, Promise<{ base: BaseReport; symbol: ArmResult; instruction: ArmResult }>>();
+type Arms = { base: BaseReport; baseAlgorithmic: ArmResult["algorithmic"]; symbol: ArmResult; instruction: ArmResult };
+const armCache = new Map<string, Promise<Arms>>();
 
 function armsFor(seed: number, size: Size, log?: (line: string) => void) {
   const key = `${seed}/${size}`;
@@ -93,11 +101,12 @@ function armsFor(seed: number, size: Size, log?: (line: string) => void) {
       await initBackend();
       const { model, tokenizer } = loadBase(seed);
       const base = await baseReport(model, tokenizer, { perSetting: ARM_SIZES[size].perSetting });
+      const baseAlgorithmic = await algorithmicIcl(model, tokenizer, ARM_SIZES[size].perSetting);
       model.dispose();
       log?.(`base seed ${seed} — prerequisites:\n${formatGates(base.gates)}`);
       const symbol = await runArm("symbol", seed, size);
       const instruction = await runArm("instruction", seed, size);
-      return { base, symbol, instruction };
+      return { base, baseAlgorithmic, symbol, instruction };
     })();
     armCache.set(key, entry);
   }
@@ -116,6 +125,9 @@ const pts = (a: ChoiceAccuracy) => 100 * a.accuracy;
 export const EFFECT_GATES = {
   "flipped-labels": [GATES.reads, GATES.prior],
   "unseen-tasks": [GATES.reads, GATES.copy],
+  // Like unseen tasks: no instruction, no relevant labels, the function or concept is in the exemplars only.
+  "list-functions": [GATES.reads, GATES.copy],
+  "turing-concepts": [GATES.reads, GATES.copy],
 } as const;
 export type SymbolTuningEffect = keyof typeof EFFECT_GATES;
 
@@ -125,28 +137,36 @@ export function effectGates(base: BaseReport, effect: SymbolTuningEffect): Gate[
   return base.gates.filter((g) => needs.includes(g.name));
 }
 
-function armEffect(name: SymbolTuningEffect, setting: keyof ArmResult["icl"], metric: string): Effect {
+/** The two families of evaluation an arm carries: the held-out feature tasks and the algorithmic tasks. */
+type Scores = Pick<ArmResult, "icl" | "algorithmic">;
+type Setting<F extends keyof Scores> = keyof Scores[F] & string;
+
+function armEffect<F extends keyof Scores>(name: SymbolTuningEffect, family: F, setting: Setting<F>, metric: string): Effect {
+  const of = (r: Scores) => r[family] as Record<string, ChoiceAccuracy>;
   return {
     name, expected: "increase", metric,
     async run(seed, size, context) {
-      const { base, symbol, instruction } = await armsFor(seed, size, context?.log);
+      const { base, baseAlgorithmic, symbol, instruction } = await armsFor(seed, size, context?.log);
+      const [t, c] = [of(symbol)[setting]!, of(instruction)[setting]!];
       return {
-        treatment: pts(symbol.icl[setting]), control: pts(instruction.icl[setting]), chance: 100 * symbol.icl[setting].chance,
+        treatment: pts(t), control: pts(c), chance: 100 * t.chance,
         prerequisites: effectGates(base, name).map(({ name: n, passed, detail }) => ({ name: n, passed, detail })),
         details: {
-          prompts: symbol.icl[setting].n, refused: symbol.icl[setting].refused + instruction.icl[setting].refused, steps: ARM_SIZES[size].steps,
-          base: pts(base.icl[setting]),
+          prompts: t.n, refused: t.refused + c.refused, steps: ARM_SIZES[size].steps,
+          base: pts(of({ icl: base.icl, algorithmic: baseAlgorithmic })[setting]!),
           gates: base.gates.map(({ name: n, passed, detail }) => ({ name: n, passed, detail })),
-          symbolTuned: Object.fromEntries(Object.entries(symbol.icl).map(([k, a]) => [k, pts(a)])),
-          instructionTuned: Object.fromEntries(Object.entries(instruction.icl).map(([k, a]) => [k, pts(a)])),
+          symbolTuned: Object.fromEntries(Object.entries(of(symbol)).map(([k, a]) => [k, pts(a)])),
+          instructionTuned: Object.fromEntries(Object.entries(of(instruction)).map(([k, a]) => [k, pts(a)])),
         },
       };
     },
   };
 }
 
-/** The harness entries (lib/effects/registry.ts): both share one pair of arms per seed. */
+/** The harness entries (lib/effects/registry.ts): all four share one pair of arms per seed. */
 export const symbolTuningEffects: readonly Effect[] = [
-  armEffect("flipped-labels", "flipped natural labels", "rank accuracy (%) on the 5 held-out tasks with flipped exemplar labels (k = 4/class): symbol-tuned (treatment) vs instruction-tuned (control)"),
-  armEffect("unseen-tasks", "symbols, no instruction", "rank accuracy (%) on the 5 held-out tasks, no instruction, evaluation-pool symbols as labels (k = 4/class): symbol-tuned vs instruction-tuned"),
+  armEffect("flipped-labels", "icl", "flipped natural labels", "rank accuracy (%) on the 5 held-out tasks with flipped exemplar labels (k = 4/class): symbol-tuned (treatment) vs instruction-tuned (control)"),
+  armEffect("unseen-tasks", "icl", "symbols, no instruction", "rank accuracy (%) on the 5 held-out tasks, no instruction, evaluation-pool symbols as labels (k = 4/class): symbol-tuned vs instruction-tuned"),
+  armEffect("list-functions", "algorithmic", "list functions", "rank accuracy (%) on 18 list functions never trained on (4 exemplars, then the query; candidates: its output under the true function and 3 others, all the same length): symbol-tuned vs instruction-tuned"),
+  armEffect("turing-concepts", "algorithmic", "turing concepts", "rank accuracy (%) on 12 binary-string concepts never trained on (4 exemplars per class, evaluation-pool symbols as labels, no instruction): symbol-tuned vs instruction-tuned"),
 ];
