@@ -17,6 +17,7 @@ import {
 } from "../backend/kernels/fused.ts";
 import { GELU_KERNEL } from "../backend/kernels/gelu.ts";
 import { LAYER_NORM_KERNEL } from "../backend/kernels/layer-norm.ts";
+import { XENT_KERNEL, xentAvailable } from "../backend/kernels/xent.ts";
 
 /**
  * LayerNorm over the last axis, eps 1e-5 as in PyTorch. x: (N, C) → (N, C).
@@ -191,6 +192,7 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: 
  * mask (N) is 1 (all positions when no mask). A fully masked batch gives 0, not NaN.
  */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask?: tf.Tensor1D): tf.Scalar {
+  if (recordingGradients() && fusedEnabled && xentAvailable()) return fusedCrossEntropy(logits, targets, mask);
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(logits); // (N, V)
     const nll = tf.neg(tf.sum(tf.mul(logProbs, tf.oneHot(targets, logits.shape[1])), -1)); // (N)
@@ -198,4 +200,18 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask?: t
     const m = tf.cast(mask, "float32");
     return tf.div(tf.sum(tf.mul(nll, m)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
   });
+}
+
+/**
+ * Training cross-entropy as one kernel (lib/backend/kernels/xent.ts): the loss and its gradient
+ * come out of the same pass, so the backward is only the scale by the upstream gradient.
+ */
+function fusedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, mask?: tf.Tensor1D): tf.Scalar {
+  const inputs: tf.NamedTensorMap = mask ? { targets, mask } : { targets };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [loss, dlogits] = tf.engine().runKernel(XENT_KERNEL, { logits: args[0] as tf.Tensor, ...inputs }) as tf.Tensor[];
+    (args[1] as tf.GradSaveFunc)([dlogits!]);
+    return { value: loss!, gradFunc: (dy: tf.Tensor, [d]: tf.Tensor[]) => tf.mul(d!, dy) };
+  });
+  return op(logits) as tf.Scalar;
 }

@@ -8,7 +8,8 @@
  *   m′ = β₁m + (1 − β₁)g,  v′ = β₂v + (1 − β₂)g²,  p′ = p(1 − decay) − lr·(m′/c₁)/(√(v′/c₂) + ε)
  */
 import * as tf from "@tensorflow/tfjs";
-import { type WasmBackend, f32 } from "./wasm-access.ts";
+import { simdKernels } from "../simd/module.ts";
+import { type WasmBackend, f32, offsetOf } from "./wasm-access.ts";
 
 export const ADAMW_KERNEL = "SymtuneAdamW";
 
@@ -17,6 +18,14 @@ function adamw(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend;
   const { lr, beta1, beta2, eps, correction1, correction2, decay } = args.attrs as Record<string, number>;
   const backend = args.backend as WasmBackend;
   const outs = [p, m, v].map((t) => backend.makeOutput(t.shape, "float32"));
+  const n = tf.util.sizeFromShape(p.shape);
+  const simd = n >= 4 ? simdKernels(backend) : null;
+  if (simd) {
+    // One SIMD pass (../simd/source.ts), in float32 throughout: the last bits may differ from the loop below.
+    const [P, G, M, V, P2, M2, V2] = [p, g, m, v, ...outs].map((t) => offsetOf(backend, t));
+    simd.adamw(P, G, M, V, P2, M2, V2, n, lr / correction1, beta1, beta2, eps, 1 / correction2, 1 - decay);
+    return outs;
+  }
   // Views after the allocations: growing the heap replaces its buffer.
   const [P, G, M, V, P2, M2, V2] = [p, g, m, v, ...outs].map((t) => f32(backend, t));
   const keep = 1 - decay;

@@ -12,6 +12,9 @@
  *   SymtuneLayerNormNativeGrad x, gain, mean, rstd, dy                    → [dx (N, C), dgain, dbias (C)]
  *   SymtuneLinear         x (N, I), w (I, O), b (O)                       → y (N, O)
  *   SymtuneLinearGrad     x, w, dy (N, O)                                 → [dx (N, I), dw (I, O), db (O)]
+ *
+ * Bias+GELU and LayerNorm run as single SIMD loops (../simd/) when the row width is a multiple
+ * of 4 and the module can run; the ONNX graphs otherwise (SYMTUNE_SIMD=0 forces them).
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -25,7 +28,8 @@ import {
   linearForwardModel,
 } from "../fused-graphs.ts";
 import { type NativeTensor, nativeMatmulStatus, runGraph } from "../native-matmul.ts";
-import { type WasmBackend, f32, heapBuffer } from "./wasm-access.ts";
+import { simdKernels } from "../simd/module.ts";
+import { type WasmBackend, f32, heapBuffer, offsetOf } from "./wasm-access.ts";
 
 export const ATTENTION_KERNEL = "SymtuneAttention";
 export const ATTENTION_GRAD_KERNEL = "SymtuneAttentionGrad";
@@ -70,11 +74,19 @@ function attentionGrad({ inputs, backend, attrs }: Args): tf.TensorInfo {
   return dqkv;
 }
 
+/** The SIMD module when it can run rows of width `cols`, else null. */
+function simdFor(backend: WasmBackend, cols: number) {
+  return cols % 4 === 0 ? simdKernels(backend) : null;
+}
+
 function biasGelu({ inputs, backend }: Args): tf.TensorInfo {
   const { h, b: bias } = inputs as { h: tf.TensorInfo; b: tf.TensorInfo };
   const b = backend as WasmBackend;
   const y = b.makeOutput(h.shape, "float32");
-  run(b, "biasGelu", biasGeluForwardModel, { H: h, B: bias }, { Y: y });
+  const [N, F] = h.shape;
+  const simd = simdFor(b, F);
+  if (simd) simd.gelu_fwd(offsetOf(b, h), offsetOf(b, bias), offsetOf(b, y), N, F);
+  else run(b, "biasGelu", biasGeluForwardModel, { H: h, B: bias }, { Y: y });
   return y;
 }
 
@@ -83,7 +95,11 @@ function biasGeluGrad({ inputs, backend }: Args): tf.TensorInfo[] {
   const b = backend as WasmBackend;
   const dh = b.makeOutput(h.shape, "float32");
   const db = b.makeOutput(bias.shape, "float32");
-  run(b, "biasGeluGrad", biasGeluBackwardModel, { H: h, B: bias, DY: dy }, { DH: dh, DB: db });
+  const [N, F] = h.shape;
+  const simd = simdFor(b, F);
+  const at = (t: tf.TensorInfo) => offsetOf(b, t);
+  if (simd) simd.gelu_bwd(at(h), at(bias), at(dy), at(dh), at(db), N, F);
+  else run(b, "biasGeluGrad", biasGeluBackwardModel, { H: h, B: bias, DY: dy }, { DH: dh, DB: db });
   return [dh, db];
 }
 
@@ -94,7 +110,11 @@ function layerNorm({ inputs, backend, attrs }: Args): tf.TensorInfo[] {
   const y = b.makeOutput(x.shape, "float32");
   const mean = b.makeOutput([x.shape[0], 1], "float32");
   const rstd = b.makeOutput([x.shape[0], 1], "float32");
-  run(b, `layerNorm${eps}`, () => layerNormForwardModel(eps), { X: x, G: gain, B: bias }, { Y: y, MEAN: mean, RSTD: rstd });
+  const [N, C] = x.shape;
+  const simd = simdFor(b, C);
+  const at = (t: tf.TensorInfo) => offsetOf(b, t);
+  if (simd) simd.layer_norm_fwd(at(x), at(gain), at(bias), at(y), at(mean), at(rstd), N, C, eps);
+  else run(b, `layerNorm${eps}`, () => layerNormForwardModel(eps), { X: x, G: gain, B: bias }, { Y: y, MEAN: mean, RSTD: rstd });
   return [y, mean, rstd];
 }
 
@@ -104,7 +124,11 @@ function layerNormGrad({ inputs, backend }: Args): tf.TensorInfo[] {
   const dx = b.makeOutput(x.shape, "float32");
   const dgain = b.makeOutput(gain.shape, "float32");
   const dbias = b.makeOutput(gain.shape, "float32");
-  run(b, "layerNormGrad", layerNormBackwardModel, { X: x, G: gain, MEAN: mean, RSTD: rstd, DY: dy }, { DX: dx, DG: dgain, DB: dbias });
+  const [N, C] = x.shape;
+  const simd = simdFor(b, C);
+  const at = (t: tf.TensorInfo) => offsetOf(b, t);
+  if (simd) simd.layer_norm_bwd(at(x), at(gain), at(mean), at(rstd), at(dy), at(dx), at(dgain), at(dbias), N, C);
+  else run(b, "layerNormGrad", layerNormBackwardModel, { X: x, G: gain, MEAN: mean, RSTD: rstd, DY: dy }, { DX: dx, DG: dgain, DB: dbias });
   return [dx, dgain, dbias];
 }
 

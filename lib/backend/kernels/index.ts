@@ -9,6 +9,7 @@ import { registerLayerNorm } from "./layer-norm.ts";
 import { registerLayoutKernels } from "./layout.ts";
 import { registerReduceKernels } from "./reduce.ts";
 import { registerUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
+import { registerXent } from "./xent.ts";
 
 /** Idempotent: kernels already in place are left alone. */
 export function registerWasmKernels(): void {
@@ -20,4 +21,5 @@ export function registerWasmKernels(): void {
   registerGelu();
   registerFusedKernels();
   registerAdamW();
+  registerXent();
 }

@@ -9,6 +9,8 @@ export interface WasmModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: unknown[]) => unknown;
   HEAPU8: Uint8Array;
   wasmMemory?: WebAssembly.Memory;
+  /** The module's exports; `memory` is the heap of the single-threaded build. */
+  asm?: { memory?: WebAssembly.Memory };
   tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
 }
 
