@@ -135,6 +135,23 @@ describe("UnsortedSegmentSum on wasm matches cpu", () => {
   });
 });
 
+describe("GatherV2 on wasm matches cpu", () => {
+  it("gathers rows of float and int tables by a 2-D index, and other axes through tfjs's kernel", async () => {
+    const err = await maxErrorVsCpu(
+      { table: { shape: [20, 3, 4] }, idx: { shape: [3, 11], dtype: "int32", max: 20 }, cols: { shape: [4], dtype: "int32", max: 4 } },
+      ({ table, idx, cols }) => tf.concat([tf.reshape(tf.gather(table, idx), [-1]), tf.reshape(tf.gather(table, cols, 2), [-1]), tf.reshape(tf.cast(tf.gather(tf.cast(table, "int32"), idx), "float32"), [-1])]),
+    );
+    expect(err).toBeLessThan(1e-6);
+  });
+
+  it("refuses an index outside the table, naming it", () => {
+    const table = tf.ones([4, 2]);
+    const idx = tf.tensor1d([0, 4], "int32");
+    expect(() => tf.gather(table, idx)).toThrow(/index value 4 is not in \[0, 3\]/);
+    tf.dispose([table, idx]);
+  });
+});
+
 describe("layout kernels on wasm match cpu", () => {
   const perms: [number[], number[]][] = [
     [[5, 7], [1, 0]],

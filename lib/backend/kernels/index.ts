@@ -8,12 +8,12 @@ import { registerGelu } from "./gelu.ts";
 import { registerLayerNorm } from "./layer-norm.ts";
 import { registerLayoutKernels } from "./layout.ts";
 import { registerReduceKernels } from "./reduce.ts";
-import { registerUnsortedSegmentSum } from "./unsorted-segment-sum.ts";
+import { registerEmbeddingKernels } from "./embedding.ts";
 import { registerXent } from "./xent.ts";
 
 /** Idempotent: kernels already in place are left alone. */
 export function registerWasmKernels(): void {
-  registerUnsortedSegmentSum();
+  registerEmbeddingKernels();
   registerLayoutKernels();
   registerReduceKernels();
   registerBatchMatMul();

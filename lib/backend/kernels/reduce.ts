@@ -13,7 +13,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { transposeInfo } from "./layout.ts";
-import { type WasmBackend, f32, originalWasmKernel, replaceWasmKernel } from "./wasm-access.ts";
+import { simdKernels } from "../simd/module.ts";
+import { type WasmBackend, f32, offsetOf, originalWasmKernel, replaceWasmKernel } from "./wasm-access.ts";
 
 type Args = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap };
 
@@ -34,6 +35,12 @@ function sum(args: Args): tf.TensorInfo {
     const rows = tf.util.sizeFromShape(axes.map((a) => x.shape[a]));
     const width = tf.util.sizeFromShape(kept);
     const out = backend.makeOutput(kept, "float32");
+    const simd = width % 4 === 0 ? simdKernels(backend) : null;
+    if (simd) {
+      simd.sum_rows(offsetOf(backend, x), offsetOf(backend, out), rows, width);
+      out.shape = finalShape;
+      return out;
+    }
     const src = f32(backend, x);
     const dst = f32(backend, out);
     dst.fill(0);

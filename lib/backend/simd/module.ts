@@ -16,6 +16,8 @@ export interface SimdKernels {
   xent(logits: number, targets: number, weights: number, dlogits: number, stats: number, rows: number, cols: number): void;
   adamw(p: number, g: number, m: number, v: number, p2: number, m2: number, v2: number, n: number,
     lrc: number, b1: number, b2: number, eps: number, ic2: number, keep: number): void;
+  sum_rows(src: number, dst: number, rows: number, cols: number): void;
+  segment_sum(src: number, ids: number, dst: number, rows: number, cols: number, segments: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

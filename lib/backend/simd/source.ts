@@ -238,6 +238,30 @@ const ADAMW = `
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
       (br $chunk))))`;
 
+/** DST (cols) = Σ_rows SRC (rows, cols): the bias and position gradients' reduction over the leading axes. */
+const SUM_ROWS = `
+  (func (export "sum_rows") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $rb i32)
+    (local.set $rb (i32.shl (local.get $cols) (i32.const 2)))
+    (call $zero (local.get $dst) (local.get $cols))
+    ${rows(columns("col", "(local.get $rb)", `(v128.store ${at("dst")} (f32x4.add ${load("dst")} ${load("src")}))`), bump("(local.get $rb)", "src"))})`;
+
+/**
+ * DST (segments, cols) = Σ SRC rows by segment id IDS (rows, int32): the embedding gradient.
+ * Ids outside [0, segments) are dropped.
+ */
+const SEGMENT_SUM = `
+  (func (export "segment_sum") (param $src i32) (param $ids i32) (param $dst i32) (param $rows i32) (param $cols i32) (param $segments i32)
+    (local $i i32) (local $j i32) (local $rb i32) (local $s i32) (local $to i32)
+    (local.set $rb (i32.shl (local.get $cols) (i32.const 2)))
+    (call $zero (local.get $dst) (i32.mul (local.get $segments) (local.get $cols)))
+    ${rows(`
+      (local.set $s (i32.load (local.get $ids)))
+      (if (i32.lt_u (local.get $s) (local.get $segments)) (then
+        (local.set $to (i32.add (local.get $dst) (i32.mul (local.get $s) (local.get $rb))))
+        ${columns("col", "(local.get $rb)", `(v128.store ${at("to")} (f32x4.add ${load("to")} ${load("src")}))`)}))`,
+      `${bump("(local.get $rb)", "src")} ${bump("(i32.const 4)", "ids")}`)})`;
+
 export function simdModuleText(): string {
   return `(module
   (import "env" "memory" (memory 1))
@@ -248,6 +272,8 @@ ${LAYER_NORM_FWD}
 ${LAYER_NORM_BWD}
 ${XENT}
 ${ADAMW}
+${SUM_ROWS}
+${SEGMENT_SUM}
 )
 `;
 }
