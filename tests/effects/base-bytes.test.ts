@@ -65,7 +65,7 @@ describe("shipped byte base seed 0", () => {
     fresh.dispose();
   });
 
-  it("reproduces the first steps of its pretraining bit for bit", async () => {
+  it("reproduces the first steps of its pretraining: bit for bit run to run, and the shipped curve to float rounding", async () => {
     const r = BYTES_RECIPE;
     const phase = r.phases[0]!;
     const firstSteps = async () => {
@@ -80,7 +80,8 @@ describe("shipped byte base seed 0", () => {
     const [a, b] = [await firstSteps(), await firstSteps()];
     expect(a).toEqual(b);
     expect(metrics.phases.map((p) => p.name)).toEqual(r.phases.map((p) => p.name));
-    expect(a).toEqual(metrics.phases[0]!.losses.slice(0, 2));
+    // Kernel changes (notes/performance.md, session 4) move the last bits of a loss, not more.
+    metrics.phases[0]!.losses.slice(0, 2).forEach((shipped, i) => expect(Math.abs(a[i]! - shipped)).toBeLessThan(1e-4));
   }, 180_000);
 
   it("its model card reports the names probe and the gate as they measure now", async () => {
