@@ -6,13 +6,16 @@
  *
  * The package's native binding runs synchronously, so a tfjs kernel can call it. It refuses
  * arrays on the threaded wasm heap (a SharedArrayBuffer), so operands are copied out and the
- * product copied in: O(n²) against the product's O(n³).
+ * product copied in: O(n²) against the product's O(n³). Where it can, a run goes through
+ * ONNX Runtime's C API instead (./ort-ffi.ts): the binding copies every output into a new
+ * buffer after each run, which costs about as much as a small product.
  *
  * Absent package or binary, or SYMTUNE_NATIVE_MATMUL=0: unavailable, and the wasm kernels do
  * the work.
  */
 import { createRequire } from "node:module";
 import { matmulModel } from "./onnx-graph.ts";
+import { ortFfi } from "./ort-ffi.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +37,8 @@ let runtime: Runtime | null | undefined;
 let unavailableReason: string | undefined;
 let threads = 1;
 const sessions = new Map<string, Session>();
+/** C-API sessions by graph id (and thread count, cleared with `sessions`). */
+const ffiSessions = new Map<string, unknown>();
 
 function load(): Runtime | null {
   if (runtime !== undefined) return runtime;
@@ -63,7 +68,10 @@ export function nativeMatmulStatus(): { available: boolean; threads: number; rea
 
 /** Threads for MLAS (set before the first product; later sessions use the new value). */
 export function setNativeThreads(n: number): void {
-  if (n !== threads) sessions.clear();
+  if (n !== threads) {
+    sessions.clear();
+    ffiSessions.clear();
+  }
   threads = Math.max(1, n);
 }
 
@@ -112,6 +120,13 @@ export interface NativeTensor {
  * copied). Arrays must not live on a SharedArrayBuffer.
  */
 export function runGraph(id: string, build: () => Uint8Array, inputs: Record<string, NativeTensor>, outputs: Record<string, NativeTensor>): void {
+  const ffi = ortFfi();
+  if (ffi) {
+    let session = ffiSessions.get(id);
+    if (session === undefined) ffiSessions.set(id, (session = ffi.session(build(), threads)));
+    ffi.run(session, inputs, outputs);
+    return;
+  }
   const { Tensor } = load()!;
   const wrap = (ts: Record<string, NativeTensor>) =>
     Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, new Tensor("float32", t.data, t.dims)]));
@@ -129,12 +144,18 @@ export function nativeProduct(
   transposeA: boolean, transposeB: boolean,
   out?: Float32Array,
 ): Float32Array {
+  const M = transposeA ? aShape[2] : aShape[1];
+  const N = transposeB ? bShape[1] : bShape[2];
+  const dims = [Math.max(aShape[0], bShape[0]), M, N];
+  if (ortFfi()) {
+    const y = out ?? new Float32Array(dims[0]! * M * N);
+    runGraph(`matmul${transposeA}${transposeB}`, () => matmulModel(transposeA, transposeB), { A: { data: a, dims: aShape }, B: { data: b, dims: bShape } }, { Y: { data: y, dims } });
+    return y;
+  }
   const { Tensor } = load()!;
   const feeds = { A: new Tensor("float32", a, aShape), B: new Tensor("float32", b, bShape) };
   if (!out) return session(transposeA, transposeB).run(feeds, { Y: null }, {}).Y.data;
-  const M = transposeA ? aShape[2] : aShape[1];
-  const N = transposeB ? bShape[1] : bShape[2];
-  const fetch = new Tensor("float32", out, [Math.max(aShape[0], bShape[0]), M, N]);
+  const fetch = new Tensor("float32", out, dims);
   session(transposeA, transposeB).run(feeds, { Y: fetch as unknown as null }, {});
   return out;
 }
