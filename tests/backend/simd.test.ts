@@ -21,22 +21,27 @@ describe("SIMD kernel module", () => {
     expect(Buffer.from(readFileSync(SIMD_WASM_PATH)).equals(Buffer.from(built))).toBe(true);
   });
 
-  it("runs in place on the backend's heap: GELU of known values, including far tails and NaN", () => {
+  it("runs in place on the backend's heap: the GELU gradient of known values, including far tails and NaN", () => {
     const backend = tf.backend() as WasmBackend;
     const simd = simdKernels(backend);
     expect(simd).not.toBeNull();
     const values = [0, 1, -1, 3, -3, 30, -30, -200, 200, Number.NaN, 0.5, -0.5];
     const h = tf.tensor2d(values, [3, 4]);
     const b = tf.zeros([4]);
-    const y = tf.zeros([3, 4]);
-    simd!.gelu_fwd(offsetOf(backend, h), offsetOf(backend, b), offsetOf(backend, y), 3, 4);
-    const out = f32(backend, y);
+    const dy = tf.ones([3, 4]);
+    const dh = tf.zeros([3, 4]);
+    const db = tf.zeros([4]);
+    const at = (t: tf.Tensor) => offsetOf(backend, t);
+    simd!.gelu_bwd(at(h), at(b), at(dy), at(dh), at(db), 3, 4);
+    const out = f32(backend, dh);
     const k = Math.sqrt(2 / Math.PI);
     values.forEach((u, i) => {
-      const expected = 0.5 * u * (1 + Math.tanh(k * (u + 0.044715 * u ** 3)));
+      // d/du of 0.5·u·(1 + tanh(k(u + 0.044715u³)))
+      const t = Math.tanh(k * (u + 0.044715 * u ** 3));
+      const expected = 0.5 * (1 + t) + 0.5 * u * (1 - t * t) * k * (1 + 3 * 0.044715 * u * u);
       if (Number.isNaN(u)) expect(out[i]).toBeNaN();
       else expect(Math.abs(out[i]! - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected)));
     });
-    tf.dispose([h, b, y]);
+    tf.dispose([h, b, dy, dh, db]);
   });
 });

@@ -13,8 +13,9 @@
  *   SymtuneLinear         x (N, I), w (I, O), b (O)                       → y (N, O)
  *   SymtuneLinearGrad     x, w, dy (N, O)                                 → [dx (N, I), dw (I, O), db (O)]
  *
- * Bias+GELU and LayerNorm run as single SIMD loops (../simd/) when the row width is a multiple
- * of 4 and the module can run; the ONNX graphs otherwise (SYMTUNE_SIMD=0 forces them).
+ * The bias+GELU gradient and LayerNorm run as single SIMD loops (../simd/) when the row width
+ * is a multiple of 4 and the module can run; the ONNX graphs otherwise (SYMTUNE_SIMD=0 forces
+ * them). The GELU forward stays on ONNX's own Gelu node, faster than the loop.
  */
 import * as tf from "@tensorflow/tfjs";
 import {
@@ -83,10 +84,8 @@ function biasGelu({ inputs, backend }: Args): tf.TensorInfo {
   const { h, b: bias } = inputs as { h: tf.TensorInfo; b: tf.TensorInfo };
   const b = backend as WasmBackend;
   const y = b.makeOutput(h.shape, "float32");
-  const [N, F] = h.shape;
-  const simd = simdFor(b, F);
-  if (simd) simd.gelu_fwd(offsetOf(b, h), offsetOf(b, bias), offsetOf(b, y), N, F);
-  else run(b, "biasGelu", biasGeluForwardModel, { H: h, B: bias }, { Y: y });
+  // ONNX's one-node Gelu (AVX-512, 16 lanes) is ~3× faster than a 4-lane wasm loop here.
+  run(b, "biasGelu", biasGeluForwardModel, { H: h, B: bias }, { Y: y });
   return y;
 }
 

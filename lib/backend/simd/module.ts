@@ -9,7 +9,6 @@ import type { WasmBackend } from "../kernels/wasm-access.ts";
 
 /** The module's exports; every pointer is a byte offset on the heap. */
 export interface SimdKernels {
-  gelu_fwd(h: number, b: number, y: number, rows: number, cols: number): void;
   gelu_bwd(h: number, b: number, dy: number, dh: number, db: number, rows: number, cols: number): void;
   layer_norm_fwd(x: number, g: number, b: number, y: number, mean: number, rstd: number, rows: number, cols: number, eps: number): void;
   layer_norm_bwd(x: number, g: number, mean: number, rstd: number, dy: number, dx: number, dg: number, db: number, rows: number, cols: number): void;

@@ -78,16 +78,6 @@ const bump = (bytes: string, ...ptrs: string[]) => ptrs.map((p) => `(local.set $
 /** a(u) = 2√(2/π)(u + 0.044715u³) written as u·(k2 + k2·c·u²), with u² given. */
 const gate = (u: string, u2: string) => `(f32x4.mul ${u} (f32x4.add ${f4(K2)} (f32x4.mul ${f4(K2 * GELU_C)} ${u2})))`;
 
-/** Y = gelu(H + B) (tanh form, as u·σ(a(u))) for H, Y (rows, cols) and B (cols). */
-const GELU_FWD = `
-  (func (export "gelu_fwd") (param $h i32) (param $b i32) (param $y i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $j i32) (local $rb i32) (local $u v128)
-    (local.set $rb (i32.shl (local.get $cols) (i32.const 2)))
-    ${rows(columns("col", "(local.get $rb)", `
-      (local.set $u (f32x4.add ${load("h")} ${load("b")}))
-      (v128.store ${at("y")} (f32x4.mul (local.get $u) (call $sigmoid ${gate("(local.get $u)", "(f32x4.mul (local.get $u) (local.get $u))")})))`),
-      bump("(local.get $rb)", "h", "y"))})`;
-
 /** DH = DY·gelu′(H + B), DB = Σ_rows DH; gelu′ = σ·(1 + u·(1 − σ)·a′(u)), a′ = k2(1 + 3c·u²). */
 const GELU_BWD = `
   (func (export "gelu_bwd") (param $h i32) (param $b i32) (param $dy i32) (param $dh i32) (param $db i32) (param $rows i32) (param $cols i32)
@@ -266,7 +256,6 @@ export function simdModuleText(): string {
   return `(module
   (import "env" "memory" (memory 1))
 ${EXP}
-${GELU_FWD}
 ${GELU_BWD}
 ${LAYER_NORM_FWD}
 ${LAYER_NORM_BWD}
