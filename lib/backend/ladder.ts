@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { UsageError } from "../errors.ts";
 import { probeNodeBackend, type NodeRung } from "./node-probe.ts";
 import { nativeMatmulStatus } from "./native-matmul.ts";
+import { ortFfi, ortFfiUnavailable } from "./ort-ffi.ts";
 import { activeWasmThreads, prepareWasm } from "./wasm-node.ts";
 
 export const BACKEND_NAMES = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -49,7 +50,8 @@ async function activate(name: BackendName): Promise<{ tfBackend: string; threads
     if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend did not start");
     const native = nativeMatmulStatus();
     const matmul = native.available
-      ? `matrix products on native ONNX Runtime MLAS (${native.threads} thread${native.threads === 1 ? "" : "s"})`
+      ? `matrix products on native ONNX Runtime MLAS (${native.threads} thread${native.threads === 1 ? "" : "s"}, ` +
+        (ortFfi() ? "through its C API)" : `through onnxruntime-node's binding: ${ortFfiUnavailable()})`)
       : `matrix products on XNNPACK in wasm (native MLAS: ${native.reason})`;
     const threads = native.available ? native.threads : activeWasmThreads() || setup.threads;
     return { tfBackend: "wasm", threads, note: [matmul, setup.threadNote].filter(Boolean).join("; ") };
