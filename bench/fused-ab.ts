@@ -2,12 +2,13 @@
  * Two settings of one process against each other in alternating rounds: median step wall time
  * and CPU time per side, for a bench config's training step (forward, backward, AdamW).
  *
- *   npx tsx bench/fused-ab.ts [A|B|NOTEBOOK|SMALL] [rounds] [steps per round] [fused|simd|threads|ffi]
+ *   npx tsx bench/fused-ab.ts [A|B|NOTEBOOK|SMALL] [rounds] [steps per round] [fused|simd|threads|ffi|session4]
  *
  * fused: the fused native kernels off (B side) against on (A side); simd: the ONNX-graph and
  * tfjs forms of GELU, LayerNorm, cross-entropy and AdamW against the SIMD module's; threads:
  * ONNX Runtime on 2 threads against 1 (the wasm side is single-threaded either way); ffi: graphs
- * run through onnxruntime-node's binding against ONNX Runtime's C API (lib/backend/ort-ffi.ts).
+ * run through onnxruntime-node's binding against ONNX Runtime's C API (lib/backend/ort-ffi.ts);
+ * session4: both of the last two (the session-3 kernels against today's, but for the gather fix).
  */
 import { initBackend } from "../lib/backend/ladder.ts";
 import { setNativeThreads } from "../lib/backend/native-matmul.ts";
@@ -25,9 +26,10 @@ const settings: Record<string, { labels: [string, string]; set(on: boolean): voi
   simd: { labels: ["graphs", "simd"], set: (on) => enableSimdKernels(on) },
   threads: { labels: ["2 threads", "1 thread"], set: (on) => setNativeThreads(on ? 1 : 2) },
   ffi: { labels: ["binding", "C API"], set: (on) => enableOrtFfi(on) },
+  session4: { labels: ["session 3", "session 4"], set: (on) => (enableOrtFfi(on), enableSimdKernels(on)) },
 };
 const setting = settings[toggle];
-if (!setting) throw new Error(`the toggle must be fused, simd, threads or ffi, not "${toggle}"`);
+if (!setting) throw new Error(`the toggle must be fused, simd, threads, ffi or session4, not "${toggle}"`);
 const backend = await initBackend();
 const step = configStep(name);
 const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)]!;
